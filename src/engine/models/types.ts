@@ -1,0 +1,73 @@
+import type * as tf from '@tensorflow/tfjs';
+
+/** Names in the model registry. */
+export type ModelName = 'single_task' | 'share_bottom' | 'mmoe' | 'ple';
+
+/**
+ * Architecture settings shared by every model; each model reads the fields it needs.
+ * Hidden-size lists give the widths of ReLU layers in order.
+ */
+export interface ModelConfig {
+  model: ModelName;
+  /** F: number of input features. */
+  numFeatures: number;
+  /** T ≥ 1: number of tasks (one logit each). */
+  numTasks: number;
+  /** single_task: each task's own network; share_bottom: the shared bottom. */
+  bottomHidden: number[];
+  /** mmoe/ple: hidden widths of one expert; the last is the expert output width H. */
+  expertHidden: number[];
+  /** mmoe: number of experts E; ple: number of shared experts per level. */
+  numExperts: number;
+  /** ple: task-specific experts per task per level. */
+  expertsPerTask: number;
+  /** Gate hidden layers before the softmax layer: [] = one linear layer (PaddleRec), up to 3. */
+  gateHidden: number[];
+  /** Hidden widths of every task tower (then a final 1-unit logit layer). */
+  towerHidden: number[];
+  /** ple: number of extraction levels (1 = CGC). */
+  levels: number;
+  /** Seed for the initialisers (a seed of 0 is mapped to a non-zero one internally). */
+  seed: number;
+}
+
+/** Layout of the gates of one level, for the heatmap. */
+export interface GateLayout {
+  level: number;
+  /** Row labels: one per gate, e.g. ['completion', 'like'] or ['completion', 'like', 'shared']. */
+  gates: string[];
+  /** Column labels: every expert of the level, e.g. ['shared 1', 'completion 1', …]. */
+  experts: string[];
+}
+
+/** A multi-task model: a set of tf.Variables and a pure forward function. */
+export interface MultiTaskModel {
+  readonly config: ModelConfig;
+  /** Every trainable variable, with unique stable names (used for saving and warm starts). */
+  readonly variables: tf.Variable[];
+  /** Total number of trainable scalars. */
+  parameterCount(): number;
+  /**
+   * Forward pass. x: [B, F] → logits [B, T] (no sigmoid). Pure: call inside tf.tidy / variableGrads.
+   */
+  forward(x: tf.Tensor2D): tf.Tensor2D;
+  /**
+   * Gate softmax outputs per level, each [B, G, E_level] with G gates and E_level experts
+   * (see gateLayout). Experts a gate cannot reach (PLE: other tasks' experts) have weight exactly 0.
+   * Empty for models without gates.
+   */
+  gates(x: tf.Tensor2D): tf.Tensor3D[];
+  gateLayout(taskNames: string[]): GateLayout[];
+  dispose(): void;
+}
+
+export type ModelFactory = (config: ModelConfig) => MultiTaskModel;
+
+export interface ModelInfo {
+  name: ModelName;
+  /** Human name, e.g. 'Share-Bottom'. */
+  label: string;
+  /** One or two sentences for the UI. */
+  description: string;
+  create: ModelFactory;
+}
