@@ -1,0 +1,151 @@
+/**
+ * Choose and initialise a tfjs backend, and say what actually runs.
+ *
+ * Pure: no DOM, no Node imports, and no backend registration imports — the worker registers
+ * webgpu/wasm (browser) and src/engine/testing/nodeBackend.ts does it in Node, so this file stays
+ * importable everywhere.
+ */
+import * as tf from '@tensorflow/tfjs';
+
+export type BackendName = 'webgpu' | 'webgl' | 'wasm' | 'cpu';
+export type BackendPreference = BackendName | 'auto';
+
+/** Fastest first: the order `auto` tries, and the fallback order after a failed override. */
+export const BACKEND_ORDER: readonly BackendName[] = ['webgpu', 'webgl', 'wasm', 'cpu'];
+
+/** Human names for messages and the UI. */
+export const BACKEND_LABELS: Record<BackendName, string> = {
+  webgpu: 'WebGPU',
+  webgl: 'WebGL',
+  wasm: 'WASM',
+  cpu: 'CPU',
+};
+
+export interface BackendAttempt {
+  name: BackendName;
+  ok: boolean;
+  /** Why it failed, as a short phrase (e.g. "no adapter"). */
+  error?: string;
+}
+
+export interface BackendInitResult {
+  /** The backend tfjs now runs on. */
+  backend: BackendName;
+  /** Every backend tried, in order. */
+  attempts: BackendAttempt[];
+  /**
+   * A plain sentence when the preferred backend could not be used, e.g.
+   * "WebGPU is not available in this browser (no adapter); using WASM."
+   */
+  notice?: string;
+}
+
+export interface InitBackendOptions {
+  /** Restrict/reorder the candidates (default BACKEND_ORDER). */
+  order?: readonly BackendName[];
+  /** Runs right before `tf.setBackend(name)`, e.g. to set WASM thread counts or flags. */
+  beforeInit?: (name: BackendName) => void | Promise<void>;
+}
+
+export function isBackendName(v: unknown): v is BackendName {
+  return typeof v === 'string' && (BACKEND_ORDER as readonly string[]).includes(v);
+}
+
+/** Structural view of `navigator.gpu`, so this file needs no DOM/WebGPU typings. */
+interface GpuLike {
+  requestAdapter(): Promise<unknown>;
+}
+
+/**
+ * Best-effort reason why `name` did not initialise. setBackend only returns false (tfjs logs the
+ * real exception as a warning), so we look at the environment ourselves.
+ */
+async function failureReason(name: BackendName): Promise<string> {
+  if (tf.findBackendFactory(name) == null) return 'not registered in this build';
+  if (name === 'webgpu') {
+    const nav = (globalThis as { navigator?: { gpu?: GpuLike } }).navigator;
+    if (nav?.gpu == null) return 'no WebGPU API';
+    try {
+      const adapter = await nav.gpu.requestAdapter();
+      if (adapter == null) return 'no adapter';
+    } catch (e) {
+      return `adapter request failed: ${errorText(e)}`;
+    }
+  }
+  if (name === 'webgl') {
+    const g = globalThis as { OffscreenCanvas?: unknown; document?: unknown };
+    if (g.OffscreenCanvas === undefined && g.document === undefined) return 'no canvas';
+  }
+  return 'initialisation failed';
+}
+
+function errorText(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}
+
+/** Try one backend: true when tfjs runs on it afterwards. Never throws. */
+async function tryBackend(name: BackendName, opts: InitBackendOptions): Promise<BackendAttempt> {
+  if (tf.findBackendFactory(name) == null) {
+    return { name, ok: false, error: 'not registered in this build' };
+  }
+  try {
+    await opts.beforeInit?.(name);
+    // setBackend resolves to false (it does not throw) when e.g. WebGPU has no adapter.
+    const ok = await tf.setBackend(name);
+    if (ok && tf.getBackend() === name) {
+      await tf.ready();
+      return { name, ok: true };
+    }
+    return { name, ok: false, error: await failureReason(name) };
+  } catch (e) {
+    return { name, ok: false, error: errorText(e) };
+  }
+}
+
+/**
+ * Initialise tfjs on the preferred backend.
+ *
+ * - `'auto'`: try WebGPU → WebGL → WASM → CPU and keep the first that works.
+ * - an explicit name: try only that one; if it fails, fall back in the usual order.
+ *
+ * `notice` is set when the preferred backend (for `auto`: the first candidate) was not used.
+ * @throws Error only when no candidate initialises at all.
+ */
+export async function initBackend(
+  preference: BackendPreference,
+  opts: InitBackendOptions = {},
+): Promise<BackendInitResult> {
+  const order = opts.order ?? BACKEND_ORDER;
+  const candidates: BackendName[] =
+    preference === 'auto' ? [...order] : [preference, ...order.filter((n) => n !== preference)];
+  const attempts: BackendAttempt[] = [];
+  for (const name of candidates) {
+    const attempt = await tryBackend(name, opts);
+    attempts.push(attempt);
+    if (attempt.ok) {
+      return { backend: name, attempts, notice: fallbackNotice(attempts) };
+    }
+  }
+  throw new Error(
+    `No TensorFlow.js backend could be initialised (${attempts
+      .map((a) => `${BACKEND_LABELS[a.name]}: ${a.error ?? 'failed'}`)
+      .join('; ')}).`,
+  );
+}
+
+/**
+ * "WebGPU is not available in this browser (no adapter); using WASM." or, with several failures,
+ * "WebGPU (no adapter) and WebGL (initialisation failed) are not available in this browser; using
+ * WASM." Undefined when the first candidate worked.
+ */
+function fallbackNotice(attempts: BackendAttempt[]): string | undefined {
+  const failed = attempts.filter((a) => !a.ok);
+  const used = attempts.find((a) => a.ok);
+  if (failed.length === 0 || used === undefined) return undefined;
+  const named = failed.map((a) => `${BACKEND_LABELS[a.name]} (${a.error ?? 'failed'})`);
+  const subject =
+    named.length === 1
+      ? `${BACKEND_LABELS[failed[0].name]} is not available in this browser (${failed[0].error ?? 'failed'})`
+      : `${named.slice(0, -1).join(', ')} and ${named[named.length - 1]} are not available in this browser`;
+  return `${subject}; using ${BACKEND_LABELS[used.name]}.`;
+}

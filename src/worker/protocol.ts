@@ -1,0 +1,135 @@
+/**
+ * The typed message protocol between the page and the training worker.
+ *
+ * Every request carries an `id` chosen by the page; every message the worker sends in answer
+ * (events, the final result, or an error) carries the same `id`. Types only: both sides import
+ * this file, and nothing here runs.
+ */
+import type { BackendAttempt, BackendName, BackendPreference } from '../engine/backend';
+import type { CsvOptions } from '../engine/data/types';
+import type { ModelConfig, ModelName } from '../engine/models/types';
+import type { EpochEvent, ProgressEvent, TrainConfig, TrainResult } from '../engine/train/types';
+
+export type RequestId = number;
+
+/** Built-in generators (see src/engine/data/synthetic.ts). */
+export interface BuiltinDataSource {
+  kind: 'builtin';
+  generator: 'short_video' | 'correlated';
+  rows: number;
+  seed: number;
+  /** Task correlation for the 'correlated' generator (MMoE paper), in [-1, 1]. */
+  correlation?: number;
+}
+
+/** A user's CSV file, parsed inside the worker (File is structured-cloneable). */
+export interface CsvDataSource {
+  kind: 'csv';
+  file: File;
+  /** CsvOptions minus the callback (functions cannot cross postMessage). */
+  options: Omit<CsvOptions, 'onProgress'>;
+}
+
+export type DataSource = BuiltinDataSource | CsvDataSource;
+
+/** How the loaded rows are split into train/val/test and scaled. */
+export interface DataPrep {
+  /** Fractions of all rows for validation and test (the rest trains). */
+  split: { val: number; test: number };
+  splitSeed: number;
+  scaling: 'standard' | 'raw';
+}
+
+export interface DataSummary {
+  rows: number;
+  /** Task (label) names, length T. */
+  tasks: string[];
+  /** Number of feature columns F. */
+  features: number;
+  /** Share of positive labels per task over all rows, length T. */
+  positiveRates: number[];
+  split: { train: number; val: number; test: number };
+  /** Rows skipped while parsing a CSV (0 for built-in data). */
+  skippedRows: number;
+}
+
+/** A model config without the data-dependent sizes, which the worker fills in from the data. */
+export type ModelSettings = Omit<ModelConfig, 'numFeatures' | 'numTasks'>;
+
+export interface BackendCheckModelResult {
+  model: ModelName;
+  /** Total training loss (sum over tasks) after each step, length `steps`. */
+  losses: number[];
+  /** Set when this model failed on this backend (e.g. a missing kernel). */
+  error?: string;
+}
+
+// ---------------------------------------------------------------- page → worker
+
+export type WorkerRequest =
+  /** (Re)initialise tfjs on a backend; answered by `ready`. */
+  | { type: 'init'; id: RequestId; backend: BackendPreference }
+  /** Load data and split it; answered by `dataProgress`* then `dataReady`. */
+  | { type: 'data'; id: RequestId; source: DataSource; prep: DataPrep }
+  /** Train on the loaded data; answered by `progress`*, `epoch`*, then `done`. */
+  | { type: 'train'; id: RequestId; modelConfig: ModelSettings; trainConfig: TrainConfig }
+  /** Control the running training (no answer; the training's own messages reflect it). */
+  | { type: 'pause'; id: RequestId }
+  | { type: 'resume'; id: RequestId }
+  | { type: 'stop'; id: RequestId }
+  /**
+   * Train each model `steps` steps from the same seeded init on a fixed seeded batch on
+   * `backend`, then switch back to the previous backend; answered by `backendCheckResult`.
+   */
+  | {
+      type: 'backendCheck';
+      id: RequestId;
+      backend: BackendName;
+      models: ModelName[];
+      steps: number;
+      batchSize: number;
+      seed: number;
+    };
+
+// ---------------------------------------------------------------- worker → page
+
+export interface ReadyMessage {
+  type: 'ready';
+  id: RequestId;
+  backend: BackendName;
+  attempts: BackendAttempt[];
+  notice?: string;
+  /** self.crossOriginIsolated in the worker: needed for WASM threads. */
+  crossOriginIsolated: boolean;
+  /** WASM threads in use (1 = single-threaded); null while the WASM backend is not initialised. */
+  wasmThreads: number | null;
+}
+
+export type WorkerMessage =
+  | ReadyMessage
+  | { type: 'dataProgress'; id: RequestId; rows: number; bytes: number; totalBytes?: number }
+  | { type: 'dataReady'; id: RequestId; summary: DataSummary }
+  | { type: 'progress'; id: RequestId; event: ProgressEvent }
+  | { type: 'epoch'; id: RequestId; event: EpochEvent }
+  | { type: 'done'; id: RequestId; result: TrainResult }
+  | {
+      type: 'backendCheckResult';
+      id: RequestId;
+      /** The backend that was asked for. */
+      requested: BackendName;
+      /** The backend that actually ran (differs when `requested` is unavailable). */
+      backend: BackendName;
+      notice?: string;
+      perModel: BackendCheckModelResult[];
+    }
+  | {
+      type: 'error';
+      /** The request that failed; null for errors outside any request. */
+      id: RequestId | null;
+      message: string;
+      /** For CSV problems: 1-based line and column. */
+      line?: number;
+      column?: number;
+    };
+
+export type WorkerMessageType = WorkerMessage['type'];
