@@ -1,0 +1,182 @@
+/**
+ * Building blocks shared by every model: dense layers, an MLP, a fused bank of identical MLPs
+ * (experts, gates, towers), gate softmax and expert mixing.
+ *
+ * Only ops with gradients on every tfjs backend are used (matMul with EQUAL batch dims, reshape,
+ * transpose, slice, concat, pad, tile, relu, softmax); no gather/einsum/stridedSlice.
+ */
+import * as tf from '@tensorflow/tfjs';
+import type { ParamStore } from './init';
+
+/** One fully connected layer: kernel [in, out], bias [out]. */
+export interface Dense {
+  kernel: tf.Variable;
+  bias: tf.Variable;
+}
+
+export function dense(store: ParamStore, name: string, inSize: number, outSize: number): Dense {
+  return {
+    kernel: store.glorot(`${name}/kernel`, [inSize, outSize], inSize, outSize),
+    bias: store.zeros(`${name}/bias`, [outSize]),
+  };
+}
+
+/** x [B, in] → [B, out]; ReLU when `relu`. */
+export function denseForward(layer: Dense, x: tf.Tensor2D, relu: boolean): tf.Tensor2D {
+  const y = tf.add(tf.matMul(x, layer.kernel as tf.Tensor2D), layer.bias) as tf.Tensor2D;
+  return relu ? tf.relu(y) : y;
+}
+
+/** A stack of dense layers with ReLU on hidden layers (and on the last when `activateLast`). */
+export interface Mlp {
+  layers: Dense[];
+  activateLast: boolean;
+}
+
+/** Layers `${name}/l${i}` of widths `sizes` on an input of width `inSize`. */
+export function mlp(
+  store: ParamStore,
+  name: string,
+  inSize: number,
+  sizes: number[],
+  activateLast: boolean,
+): Mlp {
+  const layers = sizes.map((out, i) =>
+    dense(store, `${name}/l${i}`, i === 0 ? inSize : sizes[i - 1], out),
+  );
+  return { layers, activateLast };
+}
+
+/** x [B, in] → [B, sizes.at(-1)] (x itself when there are no layers). */
+export function mlpForward(m: Mlp, x: tf.Tensor2D): tf.Tensor2D {
+  let h = x;
+  m.layers.forEach((layer, i) => {
+    h = denseForward(layer, h, i < m.layers.length - 1 || m.activateLast);
+  });
+  return h;
+}
+
+/**
+ * G MLPs of identical shape evaluated together (the fused bank): experts, gates or towers.
+ *
+ * - `sharedInput: true`: every member reads the same x [B, in]. The first layer of all members is
+ *   ONE matMul x · W0 with W0 [in, G·h1] (member g owns columns g·h1 … (g+1)·h1 − 1), bias [G·h1].
+ * - `sharedInput: false`: member g reads its own input x[:, g, :] of [B, G, in]; the first layer is
+ *   a batched matMul like the deeper ones.
+ * Deeper layers: kernel [G, h_{l−1}, h_l], bias [G, 1, h_l], applied as ONE batched matMul
+ * [G, B, h_{l−1}] × [G, h_{l−1}, h_l] (equal batch dims: broadcast batch matMul has no gradient).
+ */
+export interface Bank {
+  count: number;
+  sizes: number[];
+  sharedInput: boolean;
+  activateLast: boolean;
+  layers: Dense[];
+}
+
+export function bank(
+  store: ParamStore,
+  name: string,
+  count: number,
+  inSize: number,
+  sizes: number[],
+  opts: { sharedInput: boolean; activateLast: boolean },
+): Bank {
+  if (sizes.length === 0) throw new Error(`${name}: a bank needs at least one layer`);
+  const layers = sizes.map((out, i): Dense => {
+    const fanIn = i === 0 ? inSize : sizes[i - 1];
+    const fused = i === 0 && opts.sharedInput;
+    return {
+      kernel: store.glorot(
+        `${name}/l${i}/kernel`,
+        fused ? [fanIn, count * out] : [count, fanIn, out],
+        fanIn,
+        out,
+      ),
+      bias: store.zeros(`${name}/l${i}/bias`, fused ? [count * out] : [count, 1, out]),
+    };
+  });
+  return { count, sizes, layers, ...opts };
+}
+
+/** x [B, in] (shared input) or [B, G, in] (own inputs) → [B, G, sizes.at(-1)]. */
+export function bankForward(b: Bank, x: tf.Tensor2D | tf.Tensor3D): tf.Tensor3D {
+  const relu = (i: number): boolean => i < b.layers.length - 1 || b.activateLast;
+  const batch = x.shape[0];
+  let h: tf.Tensor3D; // layout [G, B, width]
+  let first = 0;
+  if (b.sharedInput) {
+    if (x.rank !== 2) throw new Error(`bank with shared input expects [B, in], got [${x.shape}]`);
+    const y = denseForward(b.layers[0], x as tf.Tensor2D, relu(0)); // [B, G·h1]
+    const y3 = tf.reshape(y, [batch, b.count, b.sizes[0]]) as tf.Tensor3D;
+    if (b.layers.length === 1) return y3;
+    h = tf.transpose(y3, [1, 0, 2]);
+    first = 1;
+  } else {
+    if (x.rank !== 3 || x.shape[1] !== b.count) {
+      throw new Error(`bank of ${b.count} expects [B, ${b.count}, in], got [${x.shape}]`);
+    }
+    h = tf.transpose(x as tf.Tensor3D, [1, 0, 2]);
+  }
+  for (let i = first; i < b.layers.length; i++) {
+    const { kernel, bias } = b.layers[i];
+    const y = tf.add(tf.matMul(h, kernel as tf.Tensor3D), bias) as tf.Tensor3D;
+    h = relu(i) ? tf.relu(y) : y;
+  }
+  return tf.transpose(h, [1, 0, 2]);
+}
+
+/** E experts with ReLU layers `hidden`; output [B, E, hidden.at(-1)]. */
+export function expertBank(
+  store: ParamStore,
+  name: string,
+  numExperts: number,
+  inSize: number,
+  hidden: number[],
+  sharedInput: boolean,
+): Bank {
+  return bank(store, name, numExperts, inSize, hidden, { sharedInput, activateLast: true });
+}
+
+/** G gates: ReLU layers `hidden` (PaddleRec: none), then a linear layer to `numOutputs` logits. */
+export function gateBank(
+  store: ParamStore,
+  name: string,
+  numGates: number,
+  inSize: number,
+  hidden: number[],
+  numOutputs: number,
+  sharedInput: boolean,
+): Bank {
+  return bank(store, name, numGates, inSize, [...hidden, numOutputs], {
+    sharedInput,
+    activateLast: false,
+  });
+}
+
+/** Gate weights [B, G, numOutputs]: softmax over the gate's own outputs. */
+export function gateForward(g: Bank, x: tf.Tensor2D | tf.Tensor3D): tf.Tensor3D {
+  return tf.softmax(bankForward(g, x), -1);
+}
+
+/** T towers: ReLU layers `hidden`, then one linear logit each. */
+export function towerBank(
+  store: ParamStore,
+  name: string,
+  numTasks: number,
+  inSize: number,
+  hidden: number[],
+  sharedInput: boolean,
+): Bank {
+  return bank(store, name, numTasks, inSize, [...hidden, 1], { sharedInput, activateLast: false });
+}
+
+/** Tower logits [B, T] from x [B, in] (shared) or per-task inputs [B, T, in]. */
+export function towerForward(t: Bank, x: tf.Tensor2D | tf.Tensor3D): tf.Tensor2D {
+  return tf.reshape(bankForward(t, x), [x.shape[0], t.count]) as tf.Tensor2D;
+}
+
+/** Mixture: gates [B, G, E] · experts [B, E, H] → [B, G, H] (one batched matMul, equal batch dims). */
+export function mix(gates: tf.Tensor3D, experts: tf.Tensor3D): tf.Tensor3D {
+  return tf.matMul(gates, experts);
+}

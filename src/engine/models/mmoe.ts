@@ -1,0 +1,44 @@
+/**
+ * MMoE (Ma et al. 2018, KDD): E shared experts; each of the T tasks has its own softmax gate over
+ * all experts and its own tower on the gate-weighted mixture.
+ */
+import type * as tf from '@tensorflow/tfjs';
+import {
+  bankForward,
+  expertBank,
+  gateBank,
+  gateForward,
+  mix,
+  towerBank,
+  towerForward,
+} from './blocks';
+import { assembleModel, ParamStore } from './init';
+import type { ModelConfig, MultiTaskModel } from './types';
+
+export function createMmoe(config: ModelConfig): MultiTaskModel {
+  const { numFeatures: F, numTasks: T, numExperts: E, expertHidden } = config;
+  const H = expertHidden[expertHidden.length - 1];
+  const store = new ParamStore(config.seed);
+  const experts = expertBank(store, 'mmoe/experts', E, F, expertHidden, true);
+  const gates = gateBank(store, 'mmoe/gates', T, F, config.gateHidden, E, true);
+  const towers = towerBank(store, 'mmoe/towers', T, H, config.towerHidden, false);
+
+  /** x [B, F] → gate weights [B, T, E]. */
+  const gateWeights = (x: tf.Tensor2D): tf.Tensor3D => gateForward(gates, x);
+
+  return assembleModel(config, store, {
+    forward: (x) => {
+      const e = bankForward(experts, x); // [B, E, H]
+      const mixed = mix(gateWeights(x), e); // [B, T, H]
+      return towerForward(towers, mixed); // [B, T]
+    },
+    gates: (x) => [gateWeights(x)],
+    gateLayout: (taskNames) => [
+      {
+        level: 0,
+        gates: [...taskNames],
+        experts: Array.from({ length: E }, (_, i) => `expert ${i + 1}`),
+      },
+    ],
+  });
+}
