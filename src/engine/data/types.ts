@@ -71,6 +71,8 @@ export interface CsvOptions {
   skipBadRows?: boolean;
   /** Called at a bounded rate while parsing. */
   onProgress?: (p: ParseProgress) => void;
+  /** Total size in bytes for progress when the source cannot tell (e.g. a stream; fs.stat size). */
+  sizeHint?: number;
 }
 
 export interface ParseProgress {
