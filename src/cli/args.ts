@@ -145,9 +145,8 @@ function guard<T>(f: () => T): T {
 /** @throws UsageError with a one-line reason */
 export function parseCliArgs(argv: string[]): CliArgs {
   const [command, ...rest] = argv;
-  if (command === undefined || command === 'help' || command === '--help' || command === '-h') {
-    return { command: 'help' };
-  }
+  if (command === undefined) throw new UsageError('missing command (train or evaluate)');
+  if (command === 'help' || command === '--help' || command === '-h') return { command: 'help' };
   if (command === 'train') {
     const { values: v } = guard(() =>
       parseArgs({ args: rest, options: TRAIN_OPTIONS, strict: true }),

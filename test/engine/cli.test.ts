@@ -408,5 +408,25 @@ describe('errors', () => {
       await main(['train', '--data', path.join(tmp, 'nope'), '--model', 'mmoe'], missing),
     ).toBe(2);
     expect(missing.err()).toMatch(/no such file or directory/);
+    const none = capture();
+    expect(await main([], none)).toBe(2);
+    expect(none.err()).toMatch(/missing command[\s\S]*Usage:/);
+    const help = capture();
+    expect(await main(['--help'], help)).toBe(0);
+    expect(help.out()).toMatch(/^Usage:/);
+  });
+
+  it('a damaged gzip file exits with 2 and names the file', async () => {
+    const file = path.join(tmp, 'broken.csv.gz');
+    const gz = fs.readFileSync(path.join(dataDir, 'test.csv.gz'));
+    fs.writeFileSync(file, Buffer.concat([gz.subarray(0, 200), Buffer.alloc(200, 7)]));
+    const io = capture();
+    expect(
+      await main(
+        ['train', '--data', file, '--model', 'mmoe', '--out', path.join(tmp, 'never2')],
+        io,
+      ),
+    ).toBe(2);
+    expect(io.err()).toMatch(new RegExp(`^${file.replace(/[.]/g, '\\.')}: not a valid gzip file`));
   });
 });
