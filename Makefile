@@ -47,7 +47,7 @@ e2e: build chromium
 test: typecheck lint unit e2e
 	@echo "make test: all checks passed"
 
-bench: build chromium
+bench: install
 	npm run bench
 
 clean:
