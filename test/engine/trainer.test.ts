@@ -387,4 +387,28 @@ describe('Trainer', () => {
     trainer.dispose();
     model.dispose();
   });
+
+  it('trains on the CPU backend, whose tensors alias the reused batch buffers', async () => {
+    // tfjs-cpu keeps a reference to the Float32Array a tensor is made from: anything the trainer
+    // keeps past a step (the labels of the streaming-AUC traces) must be a fresh copy, or it
+    // would silently turn into the labels of a later batch and the train AUC would collapse.
+    await useNodeBackend('cpu');
+    try {
+      const model = smallModel('share_bottom');
+      const progress: ProgressEvent[] = [];
+      const trainer = new Trainer(
+        { model, scaling, train, val },
+        trainConfig({ epochs: 3, batchSize: 32, progressIntervalMs: 0, streamingWindow: 1024 }),
+        { onProgress: (e) => progress.push(e) },
+      );
+      const result = await trainer.run();
+      const last = progress[progress.length - 1];
+      for (const auc of last.trainAuc) expect(auc).toBeGreaterThan(0.8);
+      for (const task of result.epochs[2].val!.tasks) expect(task.auc).toBeGreaterThan(0.8);
+      trainer.dispose();
+      model.dispose();
+    } finally {
+      await useNodeBackend('wasm');
+    }
+  });
 });
