@@ -126,6 +126,8 @@ interface Resolved {
   colNames: string[];
   /** 1 for label columns, per file column. */
   isLabel: Uint8Array;
+  /** Per file column: feature index f ≥ 0, or −(t+1) for label t. */
+  slot: Int32Array;
 }
 
 class TableBuilder {
@@ -199,9 +201,16 @@ class TableBuilder {
     if (L === null) return false;
     if (end > start && s.charCodeAt(end - 1) === 13) end--;
     if (start >= end) return false;
-    const vals = this.vals;
-    const isLabel = L.isLabel;
+    // Values go straight into the current chunks: a row that fails later leaves them behind
+    // but `pos` does not advance, so the next row overwrites them (only a promotion to float32
+    // can outlive a rejected row, which costs space, never values).
+    const slot = L.slot;
     const ncols = L.ncols;
+    const p = this.pos;
+    const isFloat = this.isFloat;
+    const curBin = this.curBin;
+    const curFloat = this.curFloat;
+    const labelCur = this.labelCur;
     let i = start;
     let j = 0;
     for (;;) {
@@ -228,15 +237,23 @@ class TableBuilder {
       if (digits === 0 || digits > 15 || (i < end && c !== 44)) return false;
       let v = fracDigits === 0 ? m : m / POW10[fracDigits];
       if (neg) v = -v;
-      if (isLabel[j] === 1 && v !== 0 && v !== 1) return false;
-      vals[j++] = v;
+      const k = slot[j++];
+      if (k < 0) {
+        if (v !== 0 && v !== 1) return false;
+        labelCur[-k - 1][p] = v;
+      } else if (isFloat[k] === 1) curFloat[k][p] = v;
+      else if (v === 0 || v === 1) curBin[k][p] = v;
+      else {
+        this.promote(k);
+        curFloat[k][p] = v;
+      }
       if (i >= end) break;
       i++; // the comma
     }
     if (j !== ncols) return false;
     this.line++;
     this.dataRowsSeen++;
-    this.commit();
+    this.advance();
     return true;
   }
 
@@ -333,7 +350,10 @@ class TableBuilder {
     this.featDone = featCols.map(() => []);
     this.curBin = featCols.map(() => new Uint8Array(ROWS_PER_CHUNK));
     this.curFloat = featCols.map(() => EMPTY_F32);
-    return { ncols, labelCols, featCols, taskNames, featureNames, colNames, isLabel };
+    const slot = new Int32Array(ncols);
+    labelCols.forEach((c, t) => (slot[c] = -(t + 1)));
+    featCols.forEach((c, f) => (slot[c] = f));
+    return { ncols, labelCols, featCols, taskNames, featureNames, colNames, isLabel, slot };
   }
 
   /** Writes the validated row in `vals` into the current chunks. */
@@ -353,6 +373,11 @@ class TableBuilder {
         this.curFloat[f][p] = v;
       }
     }
+    this.advance();
+  }
+
+  /** The row at `pos` is complete. */
+  private advance(): void {
     this.numRows++;
     if (++this.pos === ROWS_PER_CHUNK) this.nextChunk();
   }
@@ -518,7 +543,10 @@ export async function parseCsv(
   const table = new TableBuilder(opts);
   // Each slow line is handed over alone, so the newline setting never matters.
   const papa = new Papa.Parser({ delimiter: ',', newline: '\n', quoteChar: '"' });
-  let pending = ''; // decoded text not parsed yet: the carried partial line + new pieces
+  let pending = ''; // decoded text not parsed yet, starting with the carried partial line
+  // New pieces are gathered and joined once: a flat string scans faster than a chain of `+=`.
+  let pieces: string[] = [];
+  let piecesLength = 0;
   let atStart = true;
   let bytes = 0;
   let lastProgress = t0;
@@ -532,6 +560,12 @@ export async function parseCsv(
 
   /** Parses every complete line of `pending` (all of it when isLast); keeps the rest. */
   const parsePending = (isLast: boolean): void => {
+    if (pieces.length > 0) {
+      pieces.unshift(pending);
+      pending = pieces.join('');
+      pieces = [];
+      piecesLength = 0;
+    }
     if (atStart && pending.length > 0) {
       atStart = false;
       if (pending.charCodeAt(0) === 0xfeff) pending = pending.slice(1);
@@ -550,8 +584,9 @@ export async function parseCsv(
 
   for await (const piece of readText(source, chunkSize)) {
     bytes += piece.bytes;
-    pending += piece.text;
-    if (pending.length < chunkSize) continue; // gather tiny stream chunks into one pass
+    pieces.push(piece.text);
+    piecesLength += piece.text.length;
+    if (piecesLength < chunkSize) continue; // gather tiny stream chunks into one pass
     parsePending(false);
     const t = nowMs();
     if (opts.onProgress && t - lastProgress >= PROGRESS_INTERVAL_MS) {
