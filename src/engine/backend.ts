@@ -6,20 +6,15 @@
  * importable everywhere.
  */
 import * as tf from '@tensorflow/tfjs';
+import {
+  BACKEND_LABELS,
+  BACKEND_ORDER,
+  type BackendName,
+  type BackendPreference,
+} from './backendNames';
 
-export type BackendName = 'webgpu' | 'webgl' | 'wasm' | 'cpu';
-export type BackendPreference = BackendName | 'auto';
-
-/** Fastest first: the order `auto` tries, and the fallback order after a failed override. */
-export const BACKEND_ORDER: readonly BackendName[] = ['webgpu', 'webgl', 'wasm', 'cpu'];
-
-/** Human names for messages and the UI. */
-export const BACKEND_LABELS: Record<BackendName, string> = {
-  webgpu: 'WebGPU',
-  webgl: 'WebGL',
-  wasm: 'WASM',
-  cpu: 'CPU',
-};
+export { BACKEND_LABELS, BACKEND_ORDER, isBackendName } from './backendNames';
+export type { BackendName, BackendPreference } from './backendNames';
 
 export interface BackendAttempt {
   name: BackendName;
@@ -45,10 +40,29 @@ export interface InitBackendOptions {
   order?: readonly BackendName[];
   /** Runs right before `tf.setBackend(name)`, e.g. to set WASM thread counts or flags. */
   beforeInit?: (name: BackendName) => void | Promise<void>;
+  /**
+   * Give up on a backend whose initialisation has not settled after this long (default 30 s).
+   * A broken WASM build (e.g. minified pthread workers that die at start) never settles; without
+   * a limit the app would hang instead of falling back.
+   */
+  timeoutMs?: number;
 }
 
-export function isBackendName(v: unknown): v is BackendName {
-  return typeof v === 'string' && (BACKEND_ORDER as readonly string[]).includes(v);
+export const DEFAULT_INIT_TIMEOUT_MS = 30_000;
+
+const TIMED_OUT = Symbol('timed out');
+
+/** Resolves to TIMED_OUT after `ms` unless `p` settles first; the timer never outlives the race. */
+async function withTimeout<T>(p: Promise<T>, ms: number): Promise<T | typeof TIMED_OUT> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<typeof TIMED_OUT>((resolve) => {
+    timer = setTimeout(() => resolve(TIMED_OUT), ms);
+  });
+  try {
+    return await Promise.race([p, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 /** Structural view of `navigator.gpu`, so this file needs no DOM/WebGPU typings. */
@@ -91,7 +105,18 @@ async function tryBackend(name: BackendName, opts: InitBackendOptions): Promise<
   try {
     await opts.beforeInit?.(name);
     // setBackend resolves to false (it does not throw) when e.g. WebGPU has no adapter.
-    const ok = await tf.setBackend(name);
+    const timeoutMs = opts.timeoutMs ?? DEFAULT_INIT_TIMEOUT_MS;
+    const ok = await withTimeout(tf.setBackend(name), timeoutMs);
+    if (ok === TIMED_OUT) {
+      // The pending initialisation would make tf.ready() wait forever and block every other
+      // backend; removing the backend is tfjs's public way to drop it.
+      tf.removeBackend(name);
+      return {
+        name,
+        ok: false,
+        error: `initialisation did not finish within ${Math.round(timeoutMs / 1000)} s`,
+      };
+    }
     if (ok && tf.getBackend() === name) {
       await tf.ready();
       return { name, ok: true };

@@ -6,6 +6,7 @@
  * this file, and nothing here runs.
  */
 import type { BackendAttempt, BackendName, BackendPreference } from '../engine/backend';
+import type { BackendCheckModelResult } from '../engine/backendCheck';
 import type { CsvOptions } from '../engine/data/types';
 import type { ModelConfig, ModelName } from '../engine/models/types';
 import type { EpochEvent, ProgressEvent, TrainConfig, TrainResult } from '../engine/train/types';
@@ -18,7 +19,7 @@ export interface BuiltinDataSource {
   generator: 'short_video' | 'correlated';
   rows: number;
   seed: number;
-  /** Task correlation for the 'correlated' generator (MMoE paper), in [-1, 1]. */
+  /** Task correlation ρ for the 'correlated' generator (MMoE paper), in [0, 1]. */
   correlation?: number;
 }
 
@@ -56,12 +57,17 @@ export interface DataSummary {
 /** A model config without the data-dependent sizes, which the worker fills in from the data. */
 export type ModelSettings = Omit<ModelConfig, 'numFeatures' | 'numTasks'>;
 
-export interface BackendCheckModelResult {
-  model: ModelName;
-  /** Total training loss (sum over tasks) after each step, length `steps`. */
-  losses: number[];
-  /** Set when this model failed on this backend (e.g. a missing kernel). */
-  error?: string;
+/**
+ * What the page asks to train: the model name plus any settings that differ from the registry's
+ * `defaultModelConfig(model, F, T)` (the worker knows F and T from the loaded data).
+ */
+export type ModelRequest = Partial<ModelSettings> & { model: ModelName };
+
+/** A registry entry as the page sees it (the factory stays in the worker). */
+export interface ModelSummary {
+  name: ModelName;
+  label: string;
+  description: string;
 }
 
 // ---------------------------------------------------------------- page → worker
@@ -72,7 +78,7 @@ export type WorkerRequest =
   /** Load data and split it; answered by `dataProgress`* then `dataReady`. */
   | { type: 'data'; id: RequestId; source: DataSource; prep: DataPrep }
   /** Train on the loaded data; answered by `progress`*, `epoch`*, then `done`. */
-  | { type: 'train'; id: RequestId; modelConfig: ModelSettings; trainConfig: TrainConfig }
+  | { type: 'train'; id: RequestId; modelConfig: ModelRequest; trainConfig: TrainConfig }
   /** Control the running training (no answer; the training's own messages reflect it). */
   | { type: 'pause'; id: RequestId }
   | { type: 'resume'; id: RequestId }
@@ -103,6 +109,8 @@ export interface ReadyMessage {
   crossOriginIsolated: boolean;
   /** WASM threads in use (1 = single-threaded); null while the WASM backend is not initialised. */
   wasmThreads: number | null;
+  /** The model registry (listModels()), so the page needs no tfjs of its own. */
+  models: ModelSummary[];
 }
 
 export type WorkerMessage =
@@ -133,3 +141,4 @@ export type WorkerMessage =
     };
 
 export type WorkerMessageType = WorkerMessage['type'];
+export type { BackendCheckModelResult };

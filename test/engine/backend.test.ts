@@ -19,7 +19,7 @@ async function sumOnActive(): Promise<number> {
 }
 
 describe('initBackend (Node: wasm and cpu registered, webgpu/webgl not)', () => {
-  it.each(['wasm', 'cpu'] as const)('an explicit %s runs on %s with no notice', async (name) => {
+  it.each(['wasm', 'cpu'] as const)('an explicit %s runs on it with no notice', async (name) => {
     const r = await initBackend(name);
     expect(r.backend).toBe(name);
     expect(tf.getBackend()).toBe(name);
@@ -73,6 +73,27 @@ describe('initBackend (Node: wasm and cpu registered, webgpu/webgl not)', () => 
       expect(r.notice).toMatch(/^WebGPU is not available in this browser \(.+\); using CPU\.$/);
     } finally {
       tf.removeBackend('webgpu');
+    }
+  });
+
+  it('a backend whose initialisation never settles times out and is dropped, then falls back', async () => {
+    // Like the WASM backend whose pthread workers die at start: setBackend never resolves.
+    tf.registerBackend('webgl', () => new Promise<never>(() => undefined));
+    try {
+      const r = await initBackend('webgl', { order: ['webgl', 'cpu'], timeoutMs: 50 });
+      expect(r.backend).toBe('cpu');
+      expect(r.attempts[0]).toEqual({
+        name: 'webgl',
+        ok: false,
+        error: 'initialisation did not finish within 0 s',
+      });
+      expect(r.notice).toMatch(/^WebGL is not available .*; using CPU\.$/);
+      // tfjs is not left waiting on the dead initialisation.
+      await tf.ready();
+      expect(await sumOnActive()).toBe(6);
+      expect(tf.findBackendFactory('webgl')).toBeNull();
+    } finally {
+      if (tf.findBackendFactory('webgl') != null) tf.removeBackend('webgl');
     }
   });
 

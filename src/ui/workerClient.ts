@@ -1,0 +1,120 @@
+/**
+ * Page side of the worker protocol: request ids, promises for the final answer, callbacks for the
+ * events in between. The worker file is loaded as an ES module (it imports split chunks).
+ */
+import type { RequestId, WorkerMessage, WorkerRequest } from '../worker/protocol';
+
+/** The message that ends each kind of request. */
+interface FinalMessages {
+  init: Extract<WorkerMessage, { type: 'ready' }>;
+  data: Extract<WorkerMessage, { type: 'dataReady' }>;
+  train: Extract<WorkerMessage, { type: 'done' }>;
+  backendCheck: Extract<WorkerMessage, { type: 'backendCheckResult' }>;
+}
+type CallType = keyof FinalMessages;
+type ControlType = 'pause' | 'resume' | 'stop';
+
+/** Omit that keeps a union a union. */
+type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
+export type CallRequest = DistributiveOmit<Extract<WorkerRequest, { type: CallType }>, 'id'>;
+
+const FINAL_TYPES: ReadonlySet<WorkerMessage['type']> = new Set([
+  'ready',
+  'dataReady',
+  'done',
+  'backendCheckResult',
+]);
+
+/** An error reported by the worker; CSV problems carry the line and column. */
+export class WorkerError extends Error {
+  constructor(
+    message: string,
+    readonly line?: number,
+    readonly column?: number,
+  ) {
+    super(message);
+    this.name = 'WorkerError';
+  }
+}
+
+interface Pending {
+  onEvent?: (m: WorkerMessage) => void;
+  resolve: (m: WorkerMessage) => void;
+  reject: (e: Error) => void;
+}
+
+export class WorkerClient {
+  private readonly worker: Worker;
+  private nextId: RequestId = 1;
+  private readonly pending = new Map<RequestId, Pending>();
+  /** Errors not tied to a request (e.g. the worker failed to start). */
+  onUnhandledError?: (e: WorkerError) => void;
+
+  constructor() {
+    this.worker = new Worker(new URL('../worker/training.worker.ts', import.meta.url), {
+      type: 'module',
+      name: 'training',
+    });
+    this.worker.onmessage = (e: MessageEvent<WorkerMessage>) => this.receive(e.data);
+    this.worker.onerror = (e: ErrorEvent) => {
+      e.preventDefault();
+      this.failAll(new WorkerError(`The training worker crashed: ${e.message || 'unknown error'}`));
+    };
+    this.worker.onmessageerror = () =>
+      this.failAll(new WorkerError('A message from the training worker could not be read.'));
+  }
+
+  /** Send a request; resolves with its final message, rejects with a WorkerError. */
+  call<R extends CallRequest>(
+    req: R,
+    onEvent?: (m: WorkerMessage) => void,
+  ): Promise<FinalMessages[R['type']]> {
+    const id = this.nextId++;
+    return new Promise<FinalMessages[R['type']]>((resolve, reject) => {
+      this.pending.set(id, {
+        onEvent,
+        resolve: resolve as (m: WorkerMessage) => void,
+        reject,
+      });
+      this.worker.postMessage({ ...req, id } as WorkerRequest);
+    });
+  }
+
+  /** Pause/resume/stop the running training (fire and forget). */
+  control(type: ControlType): void {
+    this.worker.postMessage({ type, id: this.nextId++ } satisfies WorkerRequest);
+  }
+
+  dispose(): void {
+    this.worker.terminate();
+    this.failAll(new WorkerError('The training worker was closed.'));
+  }
+
+  private receive(msg: WorkerMessage): void {
+    const p = msg.id === null ? undefined : this.pending.get(msg.id);
+    if (msg.type === 'error') {
+      const err = new WorkerError(msg.message, msg.line, msg.column);
+      if (p === undefined) {
+        this.onUnhandledError?.(err);
+        return;
+      }
+      this.pending.delete(msg.id as RequestId);
+      p.reject(err);
+      return;
+    }
+    if (p === undefined) return;
+    if (FINAL_TYPES.has(msg.type)) {
+      this.pending.delete(msg.id);
+      p.resolve(msg);
+    } else {
+      p.onEvent?.(msg);
+    }
+  }
+
+  private failAll(err: WorkerError): void {
+    const all = [...this.pending.values()];
+    this.pending.clear();
+    for (const p of all) p.reject(err);
+    if (all.length === 0) this.onUnhandledError?.(err);
+  }
+}
