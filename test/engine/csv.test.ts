@@ -1,6 +1,7 @@
 import { createReadStream } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { createGunzip } from 'node:zlib';
+import { createGunzip, gunzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { parseCsv, type CsvSource, type ParseCsvOptions } from '../../src/engine/data/csv';
 import { allRows, datasetBytes, positiveRates } from '../../src/engine/data/dataset';
@@ -396,6 +397,32 @@ describe('parseCsv: sources and streaming', () => {
       expect(events[i].rows).toBeGreaterThanOrEqual(events[i - 1].rows);
     }
     expect(events[events.length - 1]).toMatchObject({ rows: 60000, totalBytes: 12345 });
+  });
+});
+
+describe('parseCsv: the pandas variant of the video data', () => {
+  it('reads a header + True/False + CRLF + BOM rewrite of val rows exactly like the original', async () => {
+    const gz = await readFile(path.join(VIDEO_DIR, 'val.csv.gz'));
+    const lines = gunzipSync(gz).toString('utf8').split('\n').slice(0, 3000);
+    const original = await parseCsv(lines.join('\n'));
+    const binary = original.dataset.features.map((c) => c.kind === 'binary');
+    const names = ['completion', 'like', ...original.dataset.features.map((_, f) => `col_${f}`)];
+    const rewritten = lines.map((line) =>
+      line
+        .split(',')
+        .map((cell, j) => (j < 2 || binary[j - 2] ? (cell === '1' ? 'True' : 'False') : cell))
+        .join(','),
+    );
+    const variant = await parseCsv(
+      '\uFEFF' + [names.join(','), ...rewritten].join('\r\n') + '\r\n',
+    );
+    expect(variant.hasHeader).toBe(true);
+    expect(variant.dataset.features[0].name).toBe('col_0');
+    const strip = (d: Dataset): unknown => ({
+      ...(snapshot(d) as object),
+      features: d.features.map((c) => ({ kind: c.kind, values: Array.from(c.values) })),
+    });
+    expect(strip(variant.dataset)).toEqual(strip(original.dataset));
   });
 });
 

@@ -102,6 +102,16 @@ function parseCell(s: string): number {
   return NaN;
 }
 
+/** 1 / 0 when s[i..) starts with true / false (any case), else −1 (end bounds the word). */
+function boolWordAt(s: string, i: number, end: number): number {
+  const word = (s.charCodeAt(i) | 32) === 116 ? 'true' : 'false';
+  if (i + word.length > end) return -1;
+  for (let k = 0; k < word.length; k++) {
+    if ((s.charCodeAt(i + k) | 32) !== word.charCodeAt(k)) return -1;
+  }
+  return word === 'true' ? 1 : 0;
+}
+
 /** A cell that reads as data (a number, a boolean, or NaN/inf); header names are none of these. */
 function isValueLike(s: string): boolean {
   return !Number.isNaN(parseCell(s)) || cellProblem === CELL_NON_FINITE;
@@ -233,10 +243,21 @@ class TableBuilder {
         else break;
         i++;
       }
-      // ≤ 15 digits keep m exact, so m / 10^k is the correctly rounded value, as `+s` gives.
-      if (digits === 0 || digits > 15 || (i < end && c !== 44)) return false;
-      let v = fracDigits === 0 ? m : m / POW10[fracDigits];
-      if (neg) v = -v;
+      let v: number;
+      if (digits === 0 && !neg && !dot) {
+        // pandas writes one-hot columns as True/False.
+        const word = boolWordAt(s, i, end);
+        if (word < 0) return false;
+        v = word;
+        i += word === 1 ? 4 : 5;
+        c = i < end ? s.charCodeAt(i) : 44;
+        if (c !== 44) return false;
+      } else {
+        // ≤ 15 digits keep m exact, so m / 10^k is the correctly rounded value, as `+s` gives.
+        if (digits === 0 || digits > 15 || (i < end && c !== 44)) return false;
+        v = fracDigits === 0 ? m : m / POW10[fracDigits];
+        if (neg) v = -v;
+      }
       const k = slot[j++];
       if (k < 0) {
         if (v !== 0 && v !== 1) return false;
