@@ -2,11 +2,15 @@
  * Streaming CSV reader for multi-task data (PaddleRec short-video layout by default: label
  * columns first, numeric features after, no header).
  *
- * Text arrives in chunks (string slices, Blob slices or an async iterable of bytes/strings),
- * is decoded with a streaming TextDecoder, and handed to papaparse's low-level Parser chunk by
- * chunk; the unfinished last line of a chunk is carried into the next one. Cells are converted
- * by hand (papaparse's dynamicTyping is ~4× slower) and written straight into per-column typed
- * array chunks, so no array of rows is ever kept. Pure TypeScript: runs in a worker and in Node.
+ * Text arrives in chunks (string slices, Blob slices or an async iterable of bytes/strings) and
+ * is decoded with a streaming TextDecoder (a multi-byte character split across chunks survives);
+ * complete lines are parsed and the unfinished last line is carried into the next chunk. A line
+ * of plain numbers/True/False is scanned in place without creating strings; every other line
+ * (header, quoted cells, problems) is split by papaparse and checked cell by cell — which is
+ * where all error messages come from. papaparse's dynamicTyping is avoided (~4× slower). Values
+ * go straight into per-column typed-array chunks (Uint8Array while a column holds only 0/1,
+ * Float32Array otherwise), joined once at the end, so no array of rows is ever kept and the
+ * peak stays near the final size. Pure TypeScript: runs in a worker and in Node.
  */
 import Papa from 'papaparse';
 import {
@@ -544,13 +548,21 @@ interface PapaLineResult {
 }
 
 /**
- * Parses a CSV into a columnar Dataset (see the module comment for the layout rules).
+ * Parses a CSV into a columnar Dataset.
+ *
+ * Layout: `labelColumns` (default 2: the first two columns) are the 0/1 labels, every other
+ * column is a numeric feature. With header 'auto', a first row in which no cell reads as data
+ * is a header and names the columns; otherwise labels are named by `labelNames`, else
+ * ['completion', 'like'] for two tasks and task_1… otherwise, and features f1…fN. `True`/`False`
+ * (any case) read as 1/0; CRLF, a UTF-8 BOM and quoted numbers work; blank lines are ignored.
+ * Cells that are empty, NaN/inf, not numbers, labels outside {0,1} and rows with another
+ * column count than the first row are errors.
  * Throws CsvParseError naming line and column on the first bad row, unless `skipBadRows`,
  * in which case bad rows are counted in `skipped` with up to 100 examples.
  *
- * Rows are read line by line. A line of plain decimal numbers (the whole PaddleRec file) is
- * converted in place by a scanner without creating strings — about 3× faster than splitting;
- * any other line (header, quotes, True/False, errors) is split by papaparse and checked cell by
+ * Rows are read line by line. A line of plain decimals or True/False (the whole PaddleRec file)
+ * is converted in place by a scanner without creating strings — about 3× faster than splitting;
+ * any other line (header, quotes, problems) is split by papaparse and checked cell by
  * cell, which is also where every error message comes from. A quoted field may therefore not
  * span lines, and line numbers are physical lines.
  */
