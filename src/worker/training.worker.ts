@@ -279,4 +279,8 @@ self.onmessage = (e: MessageEvent<WorkerRequest>) => {
 
 // Anything that escapes a handler still reaches the page.
 self.addEventListener('unhandledrejection', (e) => postError(null, e.reason));
-self.addEventListener('error', (e) => postError(null, e.error ?? e.message));
+self.addEventListener('error', (e) => {
+  // Reported once, through the protocol, instead of also as the page's worker.onerror.
+  e.preventDefault();
+  postError(null, e.error ?? e.message);
+});
