@@ -84,7 +84,9 @@ export class NonFiniteLossError extends Error {
     readonly step: number,
     readonly task: string,
   ) {
-    super(`Training stopped: the loss of task "${task}" became non-finite at epoch ${epoch}, step ${step}. Try a lower learning rate or feature scaling.`);
+    super(
+      `Training stopped: the loss of task "${task}" became non-finite at epoch ${epoch}, step ${step}. Try a lower learning rate or feature scaling.`,
+    );
     this.name = 'NonFiniteLossError';
   }
 }
