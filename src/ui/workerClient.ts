@@ -2,7 +2,7 @@
  * Page side of the worker protocol: request ids, promises for the final answer, callbacks for the
  * events in between. The worker file is loaded as an ES module (it imports split chunks).
  */
-import type { RequestId, WorkerMessage, WorkerRequest } from '../worker/protocol';
+import type { CsvFileRole, RequestId, WorkerMessage, WorkerRequest } from '../worker/protocol';
 
 /** The message that ends each kind of request. */
 interface FinalMessages {
@@ -10,6 +10,10 @@ interface FinalMessages {
   data: Extract<WorkerMessage, { type: 'dataReady' }>;
   train: Extract<WorkerMessage, { type: 'done' }>;
   backendCheck: Extract<WorkerMessage, { type: 'backendCheckResult' }>;
+  step: Extract<WorkerMessage, { type: 'stepped' }>;
+  reset: Extract<WorkerMessage, { type: 'resetDone' }>;
+  describeModel: Extract<WorkerMessage, { type: 'modelDescription' }>;
+  predict: Extract<WorkerMessage, { type: 'prediction' }>;
 }
 type CallType = keyof FinalMessages;
 type ControlType = 'pause' | 'resume' | 'stop';
@@ -23,14 +27,20 @@ const FINAL_TYPES: ReadonlySet<WorkerMessage['type']> = new Set([
   'dataReady',
   'done',
   'backendCheckResult',
+  'stepped',
+  'resetDone',
+  'modelDescription',
+  'prediction',
 ]);
 
-/** An error reported by the worker; CSV problems carry the line and column. */
+/** An error reported by the worker; CSV problems carry the line, column and file. */
 export class WorkerError extends Error {
   constructor(
     message: string,
     readonly line?: number,
     readonly column?: number,
+    readonly file?: CsvFileRole,
+    readonly fileName?: string,
   ) {
     super(message);
     this.name = 'WorkerError';
@@ -93,7 +103,7 @@ export class WorkerClient {
   private receive(msg: WorkerMessage): void {
     const p = msg.id === null ? undefined : this.pending.get(msg.id);
     if (msg.type === 'error') {
-      const err = new WorkerError(msg.message, msg.line, msg.column);
+      const err = new WorkerError(msg.message, msg.line, msg.column, msg.file, msg.fileName);
       if (p === undefined) {
         this.onUnhandledError?.(err);
         return;

@@ -9,6 +9,7 @@ import type { BackendAttempt, BackendName, BackendPreference } from '../engine/b
 import type { BackendCheckModelResult } from '../engine/backendCheck';
 import type { CsvOptions } from '../engine/data/types';
 import type { ModelConfig, ModelName } from '../engine/models/types';
+import type { GateLayout } from '../engine/models/types';
 import type { EpochEvent, ProgressEvent, TrainConfig, TrainResult } from '../engine/train/types';
 
 export type RequestId = number;
@@ -23,13 +24,20 @@ export interface BuiltinDataSource {
   correlation?: number;
 }
 
-/** A user's CSV file, parsed inside the worker (File is structured-cloneable). */
+/** A user's CSV file(s), parsed inside the worker (File is structured-cloneable). */
 export interface CsvDataSource {
   kind: 'csv';
+  /** The training file (or the only file, split by DataPrep.split). */
   file: File;
+  /** Optional separate validation / test files (same layout); missing ones are carved from `file`. */
+  valFile?: File;
+  testFile?: File;
   /** CsvOptions minus the callback (functions cannot cross postMessage). */
-  options: Omit<CsvOptions, 'onProgress'>;
+  options: Omit<CsvOptions, 'onProgress' | 'sizeHint'>;
 }
+
+/** Which of the uploaded files a progress message or an error concerns. */
+export type CsvFileRole = 'train' | 'val' | 'test';
 
 export type DataSource = BuiltinDataSource | CsvDataSource;
 
@@ -52,6 +60,44 @@ export interface DataSummary {
   split: { train: number; val: number; test: number };
   /** Rows skipped while parsing a CSV (0 for built-in data). */
   skippedRows: number;
+  /** The first skipped rows with the reason (CSV with skipBadRows), for display. */
+  skippedExamples: { file: CsvFileRole; line: number; column: number; reason: string }[];
+  /** Whether validation / test came from their own files (else carved out of the train rows). */
+  fromFiles: { val: boolean; test: boolean };
+}
+
+/** What `describeModel` answers: the model built from the loaded data's sizes, then disposed. */
+export interface ModelDescriptionResult {
+  parameterCount: number;
+  gateLayout: GateLayout[];
+  numFeatures: number;
+  taskNames: string[];
+}
+
+/** A row to predict: one of the test split's rows, or a pasted CSV line. */
+export type PredictInput =
+  | { kind: 'testRow'; index: number }
+  /** A CSV line: all columns as in the file (labels first), or just the F feature values. */
+  | { kind: 'csvRow'; text: string };
+
+export interface PredictResult {
+  taskNames: string[];
+  /** Sigmoid probability per task. */
+  probabilities: number[];
+  /** The row's true labels per task when known (test rows; pasted rows that include labels). */
+  labels: number[] | null;
+  /** Number of rows in the test split, so the page can bound its row picker. */
+  testRows: number;
+}
+
+/** Where the current training session stands (after a step or any control). */
+export interface SessionPosition {
+  epoch: number;
+  step: number;
+  stepsPerEpoch: number;
+  /** Every configured epoch is done: `train` (continueSession) finishes it (test metrics). */
+  allEpochsDone: boolean;
+  parameterCount: number;
 }
 
 /** A model config without the data-dependent sizes, which the worker fills in from the data. */
@@ -77,12 +123,40 @@ export type WorkerRequest =
   | { type: 'init'; id: RequestId; backend: BackendPreference }
   /** Load data and split it; answered by `dataProgress`* then `dataReady`. */
   | { type: 'data'; id: RequestId; source: DataSource; prep: DataPrep }
-  /** Train on the loaded data; answered by `progress`*, `epoch`*, then `done`. */
-  | { type: 'train'; id: RequestId; modelConfig: ModelRequest; trainConfig: TrainConfig }
+  /**
+   * Train on the loaded data; answered by `sessionStarted`?, `progress`*, `epoch`*, then `done`.
+   * With `continueSession`, an unfinished session started by `step` runs on from where it is;
+   * otherwise any previous session is disposed and a fresh model is built.
+   */
+  | {
+      type: 'train';
+      id: RequestId;
+      modelConfig: ModelRequest;
+      trainConfig: TrainConfig;
+      continueSession?: boolean;
+    }
+  /**
+   * Slow motion: one batch, or the rest of the current epoch, then stop. Allowed with no session
+   * (one is created from the configs, as `train` would), with a stepped-only session, or while
+   * training is paused. Answered by `progress`* / `epoch`*, then `stepped`.
+   */
+  | {
+      type: 'step';
+      id: RequestId;
+      mode: 'batch' | 'epoch';
+      modelConfig: ModelRequest;
+      trainConfig: TrainConfig;
+    }
   /** Control the running training (no answer; the training's own messages reflect it). */
   | { type: 'pause'; id: RequestId }
   | { type: 'resume'; id: RequestId }
   | { type: 'stop'; id: RequestId }
+  /** Stop and dispose the session (trainer + model); answered by `resetDone`. */
+  | { type: 'reset'; id: RequestId }
+  /** Build the model for the loaded data, count parameters, dispose; answered by `modelDescription`. */
+  | { type: 'describeModel'; id: RequestId; modelConfig: ModelRequest }
+  /** Predict one row with the session's model; answered by `prediction`. */
+  | { type: 'predict'; id: RequestId; input: PredictInput }
   /**
    * Train each model `steps` steps from the same seeded init on a fixed seeded batch on
    * `backend`, then switch back to the previous backend; answered by `backendCheckResult`.
@@ -115,11 +189,33 @@ export interface ReadyMessage {
 
 export type WorkerMessage =
   | ReadyMessage
-  | { type: 'dataProgress'; id: RequestId; rows: number; bytes: number; totalBytes?: number }
+  | {
+      type: 'dataProgress';
+      id: RequestId;
+      /** Which file is being read (CSV); 'train' for built-in data. */
+      file: CsvFileRole;
+      rows: number;
+      bytes: number;
+      totalBytes?: number;
+      /** Milliseconds since this file's parse began (for MB/s). */
+      elapsedMs: number;
+    }
   | { type: 'dataReady'; id: RequestId; summary: DataSummary }
+  /** A new training session was built (model + trainer): its gate layout and parameter count. */
+  | {
+      type: 'sessionStarted';
+      id: RequestId;
+      parameterCount: number;
+      gateLayout: GateLayout[];
+      stepsPerEpoch: number;
+    }
   | { type: 'progress'; id: RequestId; event: ProgressEvent }
   | { type: 'epoch'; id: RequestId; event: EpochEvent }
-  | { type: 'done'; id: RequestId; result: TrainResult }
+  | { type: 'done'; id: RequestId; result: TrainResult; position: SessionPosition }
+  | { type: 'stepped'; id: RequestId; event: ProgressEvent; position: SessionPosition }
+  | { type: 'resetDone'; id: RequestId }
+  | { type: 'modelDescription'; id: RequestId; description: ModelDescriptionResult }
+  | { type: 'prediction'; id: RequestId; result: PredictResult }
   | {
       type: 'backendCheckResult';
       id: RequestId;
@@ -135,9 +231,11 @@ export type WorkerMessage =
       /** The request that failed; null for errors outside any request. */
       id: RequestId | null;
       message: string;
-      /** For CSV problems: 1-based line and column. */
+      /** For CSV problems: 1-based line and column, and the file they are in. */
       line?: number;
       column?: number;
+      file?: CsvFileRole;
+      fileName?: string;
     };
 
 export type WorkerMessageType = WorkerMessage['type'];
