@@ -21,6 +21,20 @@ export interface Dataset {
   readonly labels: Uint8Array[];
   /** F feature columns in file order (label columns removed). */
   readonly features: FeatureColumn[];
+  /** Feature columns that hold categorical ids (see CategoricalColumn); absent = none. */
+  readonly categorical?: CategoricalColumn[];
+}
+
+/**
+ * A categorical feature column: its float32 values are integer ids; id v ≥ 1 stands for
+ * `tokens[v − 1]` and 0 for a value outside the vocabulary. A parsed file numbers its own
+ * values 1..N in order of appearance; data/vocabulary.ts renumbers them by the training rows.
+ */
+export interface CategoricalColumn {
+  /** Feature index (into Dataset.features). */
+  feature: number;
+  name: string;
+  tokens: string[];
 }
 
 /** A subset of a dataset's rows (train/val/test splits are views, never copies). */
@@ -65,6 +79,11 @@ export interface CsvOptions {
   labelColumns?: number | number[];
   /** Names for the label columns; default from the header, else ['completion','like'] / task_1… */
   labelNames?: string[];
+  /**
+   * Categorical columns (header files only): file column names or 0-based file column indices.
+   * Their cells may be any text; each distinct value gets an id (see CategoricalColumn).
+   */
+  categoricalColumns?: (string | number)[];
   /** 'auto' (default): the first row is a header when none of its cells is a number. */
   header?: 'auto' | boolean;
   /** Skip rows with problems instead of failing; they are reported in ParseResult.skipped. */

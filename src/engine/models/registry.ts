@@ -2,6 +2,7 @@
  * The model registry: UI menus, tests, parameter counts and comparisons iterate over it.
  * Adding a model = one file + one `registerModel` line at the bottom of this file.
  */
+import { validateInputs, withInputBlock } from './input';
 import { createMmoe } from './mmoe';
 import { createPle } from './ple';
 import { createShareBottom } from './shareBottom';
@@ -96,6 +97,7 @@ export function validateModelConfig(c: ModelConfig): string[] {
       }
       break;
   }
+  out.push(...validateInputs(c));
   return out;
 }
 
@@ -103,7 +105,11 @@ export function validateModelConfig(c: ModelConfig): string[] {
 export function createModel(config: ModelConfig): MultiTaskModel {
   const problems = validateModelConfig(config);
   if (problems.length > 0) throw new Error(`Invalid model config: ${problems.join('; ')}`);
-  return getModelInfo(config.model).create(config);
+  const { create } = getModelInfo(config.model);
+  // Categorical inputs: the shared input block runs first, every model builds on its output.
+  return config.inputs && config.inputs.categorical.length > 0
+    ? withInputBlock(config, create)
+    : create(config);
 }
 
 registerModel({

@@ -29,6 +29,25 @@ export interface ModelConfig {
   levels: number;
   /** Seed for the initialisers (a seed of 0 is mapped to a non-zero one internally). */
   seed: number;
+  /**
+   * Categorical inputs (optional): these columns of x hold integer ids (0 = out of vocabulary)
+   * that the shared input block (models/input.ts) replaces by learned embeddings.
+   */
+  inputs?: ModelInputs;
+}
+
+/** One categorical column of x: ids in 0..vocabSize−1 looked up in a [vocabSize, dim] table. */
+export interface CategoricalInput {
+  /** 0-based column of x (a feature index) holding the id. */
+  column: number;
+  /** Table rows V + 1: the out-of-vocabulary id 0 plus V known values. */
+  vocabSize: number;
+  /** Embedding width d. */
+  dim: number;
+}
+
+export interface ModelInputs {
+  categorical: CategoricalInput[];
 }
 
 /** Layout of the gates of one level, for the heatmap. */
