@@ -15,6 +15,7 @@
 import Papa from 'papaparse';
 import {
   CsvParseError,
+  type CategoricalColumn,
   type CsvOptions,
   type Dataset,
   type FeatureColumn,
@@ -142,6 +143,10 @@ interface Resolved {
   isLabel: Uint8Array;
   /** Per file column: feature index f ≥ 0, or −(t+1) for label t. */
   slot: Int32Array;
+  /** Per file column: index into the categorical columns, or −1. */
+  catSlot: Int32Array;
+  /** Feature index of each categorical column. */
+  catFeatures: number[];
 }
 
 class TableBuilder {
@@ -161,6 +166,9 @@ class TableBuilder {
   private curBin: Uint8Array[] = [];
   private curFloat: Float32Array[] = [];
   private isFloat = new Uint8Array(0);
+  /** Per categorical column: value text → id (1..N in order of appearance), and the texts. */
+  private catIds: Map<string, number>[] = [];
+  private catTokens: string[][] = [];
   readonly skipped: SkippedRows = { count: 0, examples: [] };
 
   constructor(private readonly opts: CsvOptions) {}
@@ -187,6 +195,10 @@ class TableBuilder {
     const vals = this.vals;
     const isLabel = L.isLabel;
     for (let j = 0; j < n; j++) {
+      if (L.catSlot[j] >= 0) {
+        vals[j] = this.categoryId(L.catSlot[j], cells[j].trim());
+        continue;
+      }
       const v = parseCell(cells[j]);
       if (v !== v) {
         this.bad(j + 1, this.cellMessage(j, cells[j]));
@@ -212,7 +224,8 @@ class TableBuilder {
    */
   fastLine(s: string, start: number, end: number): boolean {
     const L = this.layout;
-    if (L === null) return false;
+    // Categorical cells are text: those rows go through addRow.
+    if (L === null || L.catFeatures.length > 0) return false;
     if (end > start && s.charCodeAt(end - 1) === 13) end--;
     if (start >= end) return false;
     // Values go straight into the current chunks: a row that fails later leaves them behind
@@ -282,6 +295,18 @@ class TableBuilder {
     return true;
   }
 
+  /** The id of `text` in categorical column k (a new text gets the next id). */
+  private categoryId(k: number, text: string): number {
+    const ids = this.catIds[k];
+    let id = ids.get(text);
+    if (id === undefined) {
+      this.catTokens[k].push(text);
+      id = this.catTokens[k].length;
+      ids.set(text, id);
+    }
+    return id;
+  }
+
   private cellMessage(j: number, cell: string): string {
     const where = `Line ${this.line}, column ${j + 1} (${JSON.stringify(this.layout?.colNames[j] ?? '')})`;
     if (cellProblem === CELL_EMPTY) return `${where}: the cell is empty.`;
@@ -316,8 +341,9 @@ class TableBuilder {
     const spec = this.opts.labelColumns ?? DEFAULT_LABEL_COLUMNS;
     let labelCols: number[];
     if (typeof spec === 'number') {
-      if (!Number.isInteger(spec) || spec < 1) {
-        this.fail(`labelColumns must be a whole number ≥ 1, got ${spec}.`);
+      // 0: a file of features only (scoring rows without labels).
+      if (!Number.isInteger(spec) || spec < 0) {
+        this.fail(`labelColumns must be a whole number ≥ 0, got ${spec}.`);
       }
       if (spec >= ncols) {
         this.fail(
@@ -378,7 +404,66 @@ class TableBuilder {
     const slot = new Int32Array(ncols);
     labelCols.forEach((c, t) => (slot[c] = -(t + 1)));
     featCols.forEach((c, f) => (slot[c] = f));
-    return { ncols, labelCols, featCols, taskNames, featureNames, colNames, isLabel, slot };
+    const catSlot = new Int32Array(ncols).fill(-1);
+    const catFeatures: number[] = [];
+    for (const c of this.resolveCategorical(header, ncols, isLabel, colNames)) {
+      const f = slot[c];
+      catSlot[c] = catFeatures.length;
+      catFeatures.push(f);
+      // Ids are rarely 0/1: store the column as float32 from the start.
+      this.isFloat[f] = 1;
+      this.curBin[f] = EMPTY_U8;
+      this.curFloat[f] = new Float32Array(ROWS_PER_CHUNK);
+    }
+    this.catIds = catFeatures.map(() => new Map<string, number>());
+    this.catTokens = catFeatures.map(() => []);
+    return {
+      ncols,
+      labelCols,
+      featCols,
+      taskNames,
+      featureNames,
+      colNames,
+      isLabel,
+      slot,
+      catSlot,
+      catFeatures,
+    };
+  }
+
+  /** File column indices of opts.categoricalColumns (names need the header). */
+  private resolveCategorical(
+    header: string[] | null,
+    ncols: number,
+    isLabel: Uint8Array,
+    colNames: string[],
+  ): number[] {
+    const spec = this.opts.categoricalColumns ?? [];
+    if (spec.length === 0) return [];
+    if (!header) {
+      this.fail('Categorical columns need a header row naming the columns; this file has none.');
+    }
+    const cols = spec.map((c) => {
+      const j = typeof c === 'number' ? c : header.indexOf(c.trim());
+      if (typeof c === 'string' && j < 0) {
+        this.fail(
+          `Categorical column ${JSON.stringify(c)} is not in the header (columns: ${header.slice(0, 20).join(', ')}${ncols > 20 ? ', …' : ''}).`,
+        );
+      }
+      if (!Number.isInteger(j) || j < 0 || j >= ncols) {
+        this.fail(
+          `Categorical column index ${c} is out of range: the file has ${ncols} columns (0-based indices 0–${ncols - 1}).`,
+        );
+      }
+      if (isLabel[j] === 1) {
+        this.fail(`Column ${JSON.stringify(colNames[j])} is a label; it cannot be categorical.`);
+      }
+      return j;
+    });
+    if (new Set(cols).size !== cols.length) {
+      this.fail(`categoricalColumns lists a column twice: ${spec.join(', ')}.`);
+    }
+    return cols;
   }
 
   /** Writes the validated row in `vals` into the current chunks. */
@@ -468,7 +553,15 @@ class TableBuilder {
       this.curBin[f] = EMPTY_U8;
       return { name, kind: 'binary', values: joinChunks(done, new Uint8Array(n)) };
     });
-    return { numRows: n, taskNames: L.taskNames, labels, features };
+    if (L.catFeatures.length === 0) {
+      return { numRows: n, taskNames: L.taskNames, labels, features };
+    }
+    const categorical = L.catFeatures.map((f, k): CategoricalColumn => ({
+      feature: f,
+      name: L.featureNames[f],
+      tokens: this.catTokens[k],
+    }));
+    return { numRows: n, taskNames: L.taskNames, labels, features, categorical };
   }
 }
 

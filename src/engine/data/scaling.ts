@@ -7,6 +7,7 @@
  *   min ≥ 0  and  (max > 50 · (mean + 1e-6)  or  skewness > 3)
  * (e.g. capital gains: mostly 0, up to 99,999). Binary 0/1 columns are left as they are.
  * 'raw': identity everywhere, to replicate PaddleRec, which feeds the raw values.
+ * Categorical id columns (Dataset.categorical) always get the identity.
  */
 import type { FeatureScaling, RowSet } from './types';
 
@@ -29,8 +30,12 @@ export function fitScaling(train: RowSet, mode: FeatureScaling['mode']): Feature
   const names = data.features.map((c) => c.name);
   if (mode === 'raw') return identityScaling(names, 'raw');
   const n = rows.length;
-  const columns = data.features.map((col) => {
-    if (col.kind === 'binary' || n === 0) return { name: col.name, log: false, mean: 0, std: 1 };
+  // Categorical columns hold ids for the embedding lookup: they must reach the model unchanged.
+  const ids = new Set((data.categorical ?? []).map((c) => c.feature));
+  const columns = data.features.map((col, f) => {
+    if (col.kind === 'binary' || n === 0 || ids.has(f)) {
+      return { name: col.name, log: false, mean: 0, std: 1 };
+    }
     const v = col.values;
     let min = Infinity;
     let max = -Infinity;

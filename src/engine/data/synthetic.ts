@@ -7,7 +7,7 @@
  *   that depend on the emitted features, for a quick demo without uploading a file.
  */
 import { mulberry32, normal, randomInt } from './random';
-import type { Dataset, FeatureColumn } from './types';
+import type { CategoricalColumn, Dataset, FeatureColumn } from './types';
 
 export interface CorrelatedOptions {
   rows: number;
@@ -122,6 +122,13 @@ export interface ShortVideoOptions {
   numUsers?: number;
   /** Distinct videos (default 1000). */
   numVideos?: number;
+  /**
+   * Add the categorical columns user_id, video_id, author_id, category (after the 28 features,
+   * declared in Dataset.categorical). Default false: the 28-column layout.
+   */
+  withIds?: boolean;
+  /** Add a third label `share` (≈ 3 %), driven by hidden per-user and per-author propensities. */
+  withShare?: boolean;
 }
 
 export const SHORT_VIDEO_CATEGORIES = [
@@ -149,6 +156,11 @@ const clamp = (v: number, lo: number, hi: number): number => Math.min(hi, Math.m
  * device) and the category one-hot. Completion is likelier for short, good, well-matched
  * videos (≈ 39 % overall); likes come mostly after a completed view (≈ 6 % overall).
  * Features: 14 numeric + 14 binary = 28 columns.
+ *
+ * Options `withIds` / `withShare` add the id columns and a `share` label. Their randomness comes
+ * from a second generator, so the default data stays identical. Sharing depends on a hidden
+ * per-user and per-author propensity (reachable only through the user_id / author_id
+ * embeddings), on the affinity and on the like: a task where the ids carry signal.
  */
 export function generateShortVideo(opts: ShortVideoOptions): Dataset {
   const { rows, seed } = opts;
@@ -158,6 +170,8 @@ export function generateShortVideo(opts: ShortVideoOptions): Dataset {
   if (!(numUsers >= 1 && numVideos >= 1))
     throw new RangeError('numUsers and numVideos must be ≥ 1.');
   const rng = mulberry32(seed);
+  // The optional parts draw from their own stream: the default data never changes.
+  const extra = mulberry32((seed ^ 0x5bd1e995) >>> 0);
   const gauss = (): number => normal(rng);
   const C = SHORT_VIDEO_CATEGORIES.length;
   const inv = 1 / Math.sqrt(LATENT);
@@ -217,6 +231,20 @@ export function generateShortVideo(opts: ShortVideoOptions): Dataset {
     };
   });
 
+  const numAuthors = Math.max(1, Math.round(numVideos / 5));
+  const authorOf = Uint32Array.from({ length: numVideos }, () => randomInt(extra, numAuthors));
+  const authorShare = Float64Array.from({ length: numAuthors }, () => normal(extra));
+  const userShare = Float64Array.from({ length: numUsers }, () => normal(extra));
+  const ids = opts.withIds
+    ? {
+        user: new Float32Array(rows),
+        video: new Float32Array(rows),
+        author: new Float32Array(rows),
+        category: new Float32Array(rows),
+      }
+    : null;
+  const share = opts.withShare ? new Uint8Array(rows) : null;
+
   const numeric = [
     'video_duration_s',
     'video_age_days',
@@ -247,8 +275,10 @@ export function generateShortVideo(opts: ShortVideoOptions): Dataset {
   const RESOLUTIONS = [360, 480, 720, 1080];
 
   for (let r = 0; r < rows; r++) {
-    const user = users[randomInt(rng, numUsers)];
-    const video = videos[randomInt(rng, numVideos)];
+    const userIndex = randomInt(rng, numUsers);
+    const videoIndex = randomInt(rng, numVideos);
+    const user = users[userIndex];
+    const video = videos[videoIndex];
     let dot = 0;
     for (let k = 0; k < LATENT; k++) dot += user.interest[k] * video.topic[k];
     const affinity = dot * inv;
@@ -299,11 +329,43 @@ export function generateShortVideo(opts: ShortVideoOptions): Dataset {
     bin[2][r] = follows;
     bin[3 + user.device][r] = 1;
     bin[3 + DEVICES.length + video.category][r] = 1;
+    const author = authorOf[videoIndex];
+    if (ids) {
+      // Ids are 1-based: 0 is kept for values outside a vocabulary.
+      ids.user[r] = userIndex + 1;
+      ids.video[r] = videoIndex + 1;
+      ids.author[r] = author + 1;
+      ids.category[r] = video.category + 1;
+    }
+    if (share) {
+      const zShare =
+        -4.2 +
+        1.2 * userShare[userIndex] +
+        0.9 * authorShare[author] +
+        0.5 * affinity +
+        1.5 * like[r];
+      share[r] = extra() < sigmoid(zShare) ? 1 : 0;
+    }
   }
 
   const features: FeatureColumn[] = [
     ...numeric.map((name, f): FeatureColumn => ({ name, kind: 'float', values: num[f] })),
     ...binary.map((name, f): FeatureColumn => ({ name, kind: 'binary', values: bin[f] })),
   ];
-  return { numRows: rows, taskNames: ['completion', 'like'], labels: [completion, like], features };
+  const taskNames = share ? ['completion', 'like', 'share'] : ['completion', 'like'];
+  const labels = share ? [completion, like, share] : [completion, like];
+  if (!ids) return { numRows: rows, taskNames, labels, features };
+  const idColumns: [string, Float32Array, string[]][] = [
+    ['user_id', ids.user, Array.from({ length: numUsers }, (_, i) => `u${i + 1}`)],
+    ['video_id', ids.video, Array.from({ length: numVideos }, (_, i) => `v${i + 1}`)],
+    ['author_id', ids.author, Array.from({ length: numAuthors }, (_, i) => `a${i + 1}`)],
+    ['category', ids.category, [...SHORT_VIDEO_CATEGORIES]],
+  ];
+  const categorical = idColumns.map(([name], k): CategoricalColumn => ({
+    feature: features.length + k,
+    name,
+    tokens: idColumns[k][2],
+  }));
+  for (const [name, values] of idColumns) features.push({ name, kind: 'float', values });
+  return { numRows: rows, taskNames, labels, features, categorical };
 }
