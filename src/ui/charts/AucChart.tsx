@@ -11,8 +11,9 @@ import {
 } from 'recharts';
 import type { EpochEvent } from '../../engine/train/types';
 
-/** Distinct, colour-blind friendly line colours (Okabe–Ito). */
-export const TASK_COLORS = ['#0072B2', '#D55E00', '#009E73', '#CC79A7', '#E69F00', '#56B4E9'];
+import { TASK_COLORS } from './colors';
+
+export { TASK_COLORS };
 
 interface Props {
   tasks: string[];

@@ -1,0 +1,306 @@
+/**
+ * Comparison board: every finished run as a row (model, settings, parameters, best validation
+ * epoch, test AUC per task, time), checkboxes to overlay runs' validation AUC curves, and
+ * exports: CSV, Markdown, JSON, and the table as a PNG drawn on a canvas.
+ */
+import { useId } from 'react';
+import {
+  CartesianGrid,
+  Line,
+  LineChart,
+  ResponsiveContainer,
+  Tooltip,
+  XAxis,
+  YAxis,
+} from 'recharts';
+import type { RunRecord, SeriesPoint } from '../state/types';
+import { ChartFrame } from '../charts/ChartFrame';
+import { runColor, taskColor } from '../charts/colors';
+import { aucDomain, niceTicks, tickDecimals } from '../charts/scale';
+import { downloadText } from '../export/download';
+import { SavePngButton } from '../export/SavePngButton';
+import { renderTablePng } from '../export/tableCanvas';
+import {
+  bestRows,
+  boardTable,
+  boardTasks,
+  boardToCsv,
+  boardToJson,
+  boardToMarkdown,
+  displayCell,
+} from './export';
+import '../charts/visuals.css';
+
+export interface ComparisonBoardProps {
+  runs: readonly RunRecord[];
+  /** Ids of the runs whose curves are overlaid. */
+  selected: readonly string[];
+  onSelect: (ids: string[]) => void;
+  /** Optional: removes one run from the board. */
+  onRemove?: (id: string) => void;
+}
+
+/** Validation AUC of `task` per epoch for one run (x = epoch); undefined AUCs are left out. */
+export function runCurve(run: RunRecord, task: string): SeriesPoint[] {
+  const i = run.taskNames.indexOf(task);
+  if (i < 0) return [];
+  return (run.valAucCurves[i] ?? [])
+    .map((value, e) => ({ x: e + 1, value }))
+    .filter((p) => Number.isFinite(p.value));
+}
+
+function OverlayChart({
+  runs,
+  task,
+  taskIndex,
+  colorOf,
+}: {
+  runs: readonly RunRecord[];
+  task: string;
+  taskIndex: number;
+  colorOf: (id: string) => string;
+}) {
+  const curves = runs.map((r) => runCurve(r, task));
+  const domain = aucDomain(curves.flatMap((c) => c.map((p) => p.value)));
+  const ticks = niceTicks(domain);
+  const digits = tickDecimals(ticks);
+  const maxEpoch = Math.max(1, ...curves.map((c) => c.length));
+  const legend = runs.map((r) => ({ label: `${r.id} · ${r.modelLabel}`, color: colorOf(r.id) }));
+  return (
+    <ChartFrame
+      title={`Validation AUC — ${task}`}
+      what={`${task} validation AUC overlay`}
+      legend={legend}
+      empty={runs.length === 0}
+    >
+      <div
+        role="img"
+        aria-label={`Validation AUC of ${task} per epoch for ${runs.map((r) => r.id).join(', ')}`}
+        style={{ borderTop: `3px solid ${taskColor(taskIndex)}` }}
+      >
+        <ResponsiveContainer width="100%" height={240}>
+          <LineChart margin={{ top: 8, right: 20, bottom: 22, left: 8 }}>
+            <CartesianGrid stroke="#d5dbe1" strokeDasharray="3 3" />
+            <XAxis
+              dataKey="x"
+              type="number"
+              domain={[1, Math.max(2, maxEpoch)]}
+              allowDecimals={false}
+              allowDuplicatedCategory={false}
+              tick={{ fill: '#1d232a', fontSize: 13 }}
+              label={{ value: 'epoch', position: 'insideBottom', offset: -14, fill: '#1d232a' }}
+            />
+            <YAxis
+              type="number"
+              domain={domain}
+              ticks={ticks}
+              allowDataOverflow
+              tickFormatter={(v: number) => v.toFixed(digits)}
+              tick={{ fill: '#1d232a', fontSize: 13 }}
+              width={58}
+            />
+            <Tooltip
+              formatter={(v) => (typeof v === 'number' ? v.toFixed(4) : String(v))}
+              labelFormatter={(x) => `epoch ${String(x)}`}
+            />
+            {runs.map((r, i) => (
+              <Line
+                key={r.id}
+                data={curves[i]}
+                dataKey="value"
+                name={`${r.id} ${r.modelLabel}`}
+                stroke={colorOf(r.id)}
+                strokeWidth={2.5}
+                dot={{ r: 3.5, fill: colorOf(r.id), strokeWidth: 0 }}
+                isAnimationActive={false}
+              />
+            ))}
+          </LineChart>
+        </ResponsiveContainer>
+      </div>
+    </ChartFrame>
+  );
+}
+
+const stamp = () => new Date().toISOString().slice(0, 19).replace(/[:T]/g, '-');
+
+export function ComparisonBoard({ runs, selected, onSelect, onRemove }: ComparisonBoardProps) {
+  const captionId = useId();
+  const table = boardTable(runs);
+  const best = bestRows(table);
+  const tasks = boardTasks(runs);
+  // A run keeps its colour while others are added: colour by position on the board.
+  const colorOf = (id: string) => runColor(runs.findIndex((r) => r.id === id));
+  const chosen = runs.filter((r) => selected.includes(r.id));
+  const empty = runs.length === 0;
+  const toggle = (id: string, on: boolean) =>
+    onSelect(on ? [...selected.filter((s) => s !== id), id] : selected.filter((s) => s !== id));
+  const allOn = !empty && runs.every((r) => selected.includes(r.id));
+  const runCol = 0;
+
+  return (
+    <div className="board">
+      <div className="board-toolbar" role="group" aria-label="Export the comparison board">
+        <button
+          type="button"
+          className="secondary"
+          disabled={empty}
+          title="Download the board as a CSV file (spreadsheets); numbers at full precision."
+          onClick={() => downloadText(boardToCsv(runs), `runs-${stamp()}.csv`, 'text/csv')}
+        >
+          Export CSV
+        </button>
+        <button
+          type="button"
+          className="secondary"
+          disabled={empty}
+          title="Download the board as a Markdown table (for a report or README); best test AUC per task in bold."
+          onClick={() => downloadText(boardToMarkdown(runs), `runs-${stamp()}.md`, 'text/markdown')}
+        >
+          Export Markdown
+        </button>
+        <button
+          type="button"
+          className="secondary"
+          disabled={empty}
+          title="Download every run with all settings, curves and metrics as JSON."
+          onClick={() =>
+            downloadText(boardToJson(runs), `runs-${stamp()}.json`, 'application/json')
+          }
+        >
+          Export JSON
+        </button>
+        <SavePngButton
+          what="comparison board"
+          filename="comparison-board.png"
+          disabled={empty}
+          render={() =>
+            renderTablePng({
+              title: 'Comparison of runs',
+              headers: table.columns.map((c) => c.header),
+              align: table.columns.map((c) => c.align),
+              rows: table.rows.map((row) =>
+                row.map((cell, c) => displayCell(cell, table.columns[c])),
+              ),
+              bold: table.rows.map((_, r) => best.map((b) => b === r)),
+              headerColors: table.columns.map((c) =>
+                c.task === undefined ? undefined : taskColor(tasks.indexOf(c.task)),
+              ),
+            })
+          }
+        />
+      </div>
+      {empty ? (
+        <p className="muted">Finished runs appear here, one row each, for comparison.</p>
+      ) : (
+        <>
+          <div className="board-scroll">
+            <table className="board" aria-describedby={captionId}>
+              <caption id={captionId} className="visually-hidden">
+                Finished runs: settings, parameters, best validation epoch and test AUC per task.
+                Tick a run to overlay its validation curves.
+              </caption>
+              <thead>
+                <tr>
+                  <th scope="col">
+                    <label title="Overlay every run's validation AUC curves (or none).">
+                      <input
+                        type="checkbox"
+                        checked={allOn}
+                        onChange={(e) => onSelect(e.target.checked ? runs.map((r) => r.id) : [])}
+                      />{' '}
+                      Overlay all
+                    </label>
+                  </th>
+                  {table.columns.slice(1).map((c) => (
+                    <th
+                      key={c.key}
+                      scope="col"
+                      className={c.align === 'right' ? 'num' : undefined}
+                      style={
+                        c.task === undefined
+                          ? undefined
+                          : { color: taskColor(tasks.indexOf(c.task)) }
+                      }
+                    >
+                      {c.header}
+                    </th>
+                  ))}
+                  {onRemove && <th scope="col">Remove</th>}
+                </tr>
+              </thead>
+              <tbody>
+                {runs.map((r, ri) => {
+                  const on = selected.includes(r.id);
+                  return (
+                    <tr key={r.id} className={on ? 'selected' : undefined}>
+                      <th scope="row">
+                        <label
+                          title={`Overlay ${r.id}'s validation AUC curves on the charts below.`}
+                        >
+                          <input
+                            type="checkbox"
+                            checked={on}
+                            onChange={(e) => toggle(r.id, e.target.checked)}
+                          />{' '}
+                          <span className="run-swatch" style={{ background: colorOf(r.id) }} />
+                          {String(table.rows[ri][runCol])}
+                        </label>
+                      </th>
+                      {table.rows[ri].slice(1).map((cell, ci) => {
+                        const col = table.columns[ci + 1];
+                        const cls = [
+                          col.align === 'right' ? 'num' : '',
+                          col.key === 'settings' ? 'settings' : '',
+                          best[ci + 1] === ri ? 'best' : '',
+                        ]
+                          .filter(Boolean)
+                          .join(' ');
+                        return (
+                          <td key={col.key} className={cls || undefined}>
+                            {displayCell(cell, col)}
+                          </td>
+                        );
+                      })}
+                      {onRemove && (
+                        <td>
+                          <button
+                            type="button"
+                            className="link"
+                            title={`Remove ${r.id} from the board.`}
+                            onClick={() => onRemove(r.id)}
+                          >
+                            Remove<span className="visually-hidden"> {r.id}</span>
+                          </button>
+                        </td>
+                      )}
+                    </tr>
+                  );
+                })}
+              </tbody>
+            </table>
+          </div>
+          <p className="muted">
+            Best epoch is chosen on validation; test AUC uses that epoch’s weights. Bold: the best
+            test AUC of each task.
+          </p>
+          {chosen.length === 0 ? (
+            <p className="muted">Tick runs in the table to overlay their validation AUC curves.</p>
+          ) : (
+            <div className="overlay-grid">
+              {tasks.map((t, i) => (
+                <OverlayChart
+                  key={t}
+                  runs={chosen.filter((r) => r.taskNames.includes(t))}
+                  task={t}
+                  taskIndex={i}
+                  colorOf={colorOf}
+                />
+              ))}
+            </div>
+          )}
+        </>
+      )}
+    </div>
+  );
+}

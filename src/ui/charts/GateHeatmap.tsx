@@ -1,0 +1,242 @@
+/**
+ * Gate weights as a heatmap, one per level (PLE has several): rows are gates (one per task, plus
+ * PLE's shared gate on levels before the last), columns are experts, colour = mean weight of the
+ * latest batch with the value written in the cell. Exact zeros (experts a gate cannot reach) are
+ * hatched grey with "—". A table with the same numbers is the text alternative.
+ */
+import { useId, useRef } from 'react';
+import type { GateLayout } from '../state/types';
+import { fileSlug } from '../export/download';
+import { renderChartPng } from '../export/png';
+import { SavePngButton } from '../export/SavePngButton';
+import { SHARED_COLOR, taskColor } from './colors';
+import { heatLevels, heatScaleMax, type HeatLevel } from './heatmap';
+import { blues } from './scale';
+import './visuals.css';
+
+interface Props {
+  layout: GateLayout[];
+  /** Mean gate weights [level][gate][expert], same shapes as layout. */
+  weights: number[][][];
+  taskNames: string[];
+  /** e.g. "epoch 2, step 40" — when the weights were taken. */
+  when?: string;
+}
+
+const CELL_W = 66;
+const CELL_H = 40;
+const ROW_LABEL_W = 110;
+const COL_LABEL_H = 64;
+
+/** Colour of a row/column label: its task's colour, or grey for shared parts. */
+function labelColor(label: string, taskNames: string[]): string {
+  const i = taskNames.findIndex((t) => label === t || label.startsWith(`${t} `));
+  return i >= 0 ? taskColor(i) : SHARED_COLOR;
+}
+
+function LevelSvg({
+  level,
+  taskNames,
+  title,
+}: {
+  level: HeatLevel;
+  taskNames: string[];
+  title: string;
+}) {
+  const patternId = useId().replace(/:/g, '');
+  const w = ROW_LABEL_W + level.experts.length * CELL_W + 8;
+  const h = COL_LABEL_H + level.gates.length * CELL_H + 8;
+  return (
+    <svg
+      data-export="png"
+      width={w}
+      height={h}
+      viewBox={`0 0 ${w} ${h}`}
+      role="img"
+      aria-label={title}
+      className="heatmap-svg"
+      fontFamily="system-ui, sans-serif"
+    >
+      <defs>
+        <pattern
+          id={patternId}
+          width="6"
+          height="6"
+          patternUnits="userSpaceOnUse"
+          patternTransform="rotate(45)"
+        >
+          <rect width="6" height="6" fill="#e4e7ea" />
+          <line x1="0" y1="0" x2="0" y2="6" stroke="#b7bec6" strokeWidth="2.5" />
+        </pattern>
+      </defs>
+      {level.experts.map((e, c) => (
+        <text
+          key={e}
+          transform={`translate(${ROW_LABEL_W + c * CELL_W + CELL_W / 2}, ${COL_LABEL_H - 8}) rotate(-35)`}
+          fontSize="12"
+          fill={labelColor(e, taskNames)}
+          fontWeight={600}
+        >
+          {e}
+        </text>
+      ))}
+      {level.gates.map((g, r) => (
+        <text
+          key={g}
+          x={ROW_LABEL_W - 8}
+          y={COL_LABEL_H + r * CELL_H + CELL_H / 2}
+          textAnchor="end"
+          dominantBaseline="middle"
+          fontSize="13"
+          fontWeight={600}
+          fill={labelColor(g, taskNames)}
+        >
+          {g === 'shared' ? 'shared gate' : `${g} gate`}
+        </text>
+      ))}
+      {level.cells.map((cell) => {
+        const x = ROW_LABEL_W + cell.col * CELL_W;
+        const y = COL_LABEL_H + cell.row * CELL_H;
+        return (
+          <g key={`${cell.row}-${cell.col}`}>
+            <rect
+              x={x + 1}
+              y={y + 1}
+              width={CELL_W - 2}
+              height={CELL_H - 2}
+              rx="3"
+              fill={cell.unreachable ? `url(#${patternId})` : cell.fill}
+              stroke="#ffffff"
+            >
+              <title>
+                {`${level.gates[cell.row]} gate → ${level.experts[cell.col]}: ${
+                  cell.unreachable ? 'unreachable (exactly 0)' : cell.text
+                }`}
+              </title>
+            </rect>
+            <text
+              x={x + CELL_W / 2}
+              y={y + CELL_H / 2}
+              textAnchor="middle"
+              dominantBaseline="central"
+              fontSize="14"
+              fontWeight={cell.unreachable ? 400 : 600}
+              fill={cell.textColor}
+              pointerEvents="none"
+            >
+              {cell.text}
+            </text>
+          </g>
+        );
+      })}
+    </svg>
+  );
+}
+
+/** Horizontal colour bar 0 … max. */
+function ScaleBar({ max }: { max: number }) {
+  const stops = Array.from({ length: 11 }, (_, i) => i / 10);
+  return (
+    <div className="heat-scale" aria-hidden="true">
+      <span>0</span>
+      <span className="heat-scale-bar">
+        {stops.map((s) => (
+          <span key={s} style={{ background: blues(s) }} />
+        ))}
+      </span>
+      <span>{max.toFixed(1)}</span>
+      <span className="heat-zero-swatch" />
+      <span>— unreachable (exactly 0)</span>
+    </div>
+  );
+}
+
+export function GateHeatmap({ layout, weights, taskNames, when }: Props) {
+  const ref = useRef<HTMLElement>(null);
+  const captionId = useId();
+  const max = heatScaleMax(weights);
+  const levels = heatLevels(layout, weights, max);
+  const multi = levels.length > 1;
+  const title = 'Gate weights (tasks × experts)';
+  if (layout.length === 0) {
+    return (
+      <p className="muted">This model has no gates: every task reads the same shared layers.</p>
+    );
+  }
+  const hasData = weights.length > 0;
+  return (
+    <figure className="chart-frame" ref={ref} aria-describedby={captionId}>
+      <div className="chart-head">
+        <h3 className="chart-title">{title}</h3>
+        <div className="chart-actions">
+          <SavePngButton
+            what="gate heatmap"
+            filename={`${fileSlug(title)}.png`}
+            disabled={!hasData}
+            render={() => {
+              if (ref.current === null)
+                return Promise.reject(new Error('The heatmap is not shown.'));
+              return renderChartPng(ref.current, `${title}${when ? ` — ${when}` : ''}`, [
+                {
+                  label: `weight 0 → ${max.toFixed(1)} (light → dark)`,
+                  color: blues(0.8),
+                  swatch: true,
+                },
+                { label: '— unreachable (exactly 0)', color: '#c5ccd3', swatch: true },
+              ]);
+            }}
+          />
+        </div>
+      </div>
+      <ScaleBar max={max} />
+      <div className="heat-levels">
+        {levels.map((l) => {
+          const name = multi ? `Level ${l.level + 1}` : 'Gates';
+          return (
+            <div key={l.level} className="heat-level">
+              {multi && <h4>{name}</h4>}
+              <LevelSvg
+                level={l}
+                taskNames={taskNames}
+                title={`${title}${multi ? `, level ${l.level + 1}` : ''}: ${l.gates.length} gates × ${l.experts.length} experts${hasData ? '' : ' (no weights yet)'}. The table below lists the values.`}
+              />
+            </div>
+          );
+        })}
+      </div>
+      <figcaption id={captionId}>
+        Each row is one gate: how much its task listens to each expert (a row sums to 1)
+        {when ? `, ${when}` : ''}. Darker = more weight.
+      </figcaption>
+      <details className="heat-table">
+        <summary>Gate weights as a table</summary>
+        {levels.map((l) => (
+          <table key={l.level} className="numbers">
+            <caption>{multi ? `Level ${l.level + 1}` : 'Gate weights'}</caption>
+            <thead>
+              <tr>
+                <th scope="col">Gate</th>
+                {l.experts.map((e) => (
+                  <th key={e} scope="col">
+                    {e}
+                  </th>
+                ))}
+              </tr>
+            </thead>
+            <tbody>
+              {l.gates.map((g, r) => (
+                <tr key={g}>
+                  <th scope="row">{g === 'shared' ? 'shared gate' : `${g} gate`}</th>
+                  {l.experts.map((e, c) => {
+                    const cell = l.cells[r * l.experts.length + c];
+                    return <td key={e}>{cell.unreachable ? '— (unreachable)' : cell.text}</td>;
+                  })}
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        ))}
+      </details>
+    </figure>
+  );
+}

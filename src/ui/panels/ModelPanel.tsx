@@ -1,0 +1,271 @@
+/**
+ * Model panel: model choice, the settings that model reads (and only those), the live parameter
+ * count (computed by the worker), a plain-language explanation and the architecture diagram.
+ * Plain props: no store, no worker.
+ */
+import { useId, useState } from 'react';
+import type { ModelName, ModelSettings } from '../state/types';
+import { ArchitectureDiagram } from '../diagram/ArchitectureDiagram';
+import {
+  catalogEntry,
+  defaultSettings,
+  MODEL_CATALOG,
+  type SettingKey,
+} from '../diagram/modelCatalog';
+import '../charts/visuals.css';
+
+export interface ModelOption {
+  name: ModelName;
+  label: string;
+  description: string;
+}
+
+export interface ModelPanelProps {
+  settings: ModelSettings;
+  onChange: (next: ModelSettings) => void;
+  taskNames: string[];
+  numFeatures?: number;
+  /** From the worker's describeModel; null while it is being computed (or unknown). */
+  parameterCount: number | null;
+  /** Why the parameter count is missing (e.g. an invalid setting). */
+  parameterError?: string | null;
+  /** The worker's registry list; the built-in catalog is used until it arrives. */
+  models?: readonly ModelOption[];
+  /** While training: settings are locked. */
+  disabled?: boolean;
+}
+
+/** Gate width used when gate layers are switched on from 0. */
+const DEFAULT_GATE_WIDTH = 16;
+
+interface IntFieldProps {
+  label: string;
+  value: number;
+  min: number;
+  max: number;
+  tooltip: string;
+  disabled?: boolean;
+  onCommit: (v: number) => void;
+}
+
+/**
+ * An integer input that commits only valid values; while the text is not a valid number in
+ * range it shows the allowed range instead of changing the model.
+ */
+function IntField({ label, value, min, max, tooltip, disabled, onCommit }: IntFieldProps) {
+  const id = useId();
+  const [draft, setDraft] = useState<string | null>(null);
+  const text = draft ?? String(value);
+  const n = Number(text);
+  const valid = text.trim() !== '' && Number.isInteger(n) && n >= min && n <= max;
+  return (
+    <div className="field">
+      <label htmlFor={id} title={tooltip}>
+        {label}
+      </label>
+      <input
+        id={id}
+        type="number"
+        inputMode="numeric"
+        min={min}
+        max={max}
+        step={1}
+        value={text}
+        title={tooltip}
+        disabled={disabled}
+        aria-invalid={!valid}
+        aria-describedby={`${id}-hint`}
+        onChange={(e) => {
+          const raw = e.target.value;
+          setDraft(raw);
+          const v = Number(raw);
+          if (raw.trim() !== '' && Number.isInteger(v) && v >= min && v <= max) onCommit(v);
+        }}
+        onBlur={() => setDraft(null)}
+      />
+      <small id={`${id}-hint`} className={valid ? 'hint' : 'hint invalid'}>
+        {valid ? tooltip : `Enter a whole number from ${min} to ${max}.`}
+      </small>
+    </div>
+  );
+}
+
+/** Keeps the old model's settings, but a default expert count follows the new model's default. */
+export function switchModel(s: ModelSettings, name: ModelName): ModelSettings {
+  const oldDefault = defaultSettings(s.model).numExperts;
+  return {
+    ...s,
+    model: name,
+    numExperts: s.numExperts === oldDefault ? defaultSettings(name).numExperts : s.numExperts,
+  };
+}
+
+export function ModelPanel({
+  settings,
+  onChange,
+  taskNames,
+  numFeatures,
+  parameterCount,
+  parameterError,
+  models,
+  disabled,
+}: ModelPanelProps) {
+  const selectId = useId();
+  const entry = catalogEntry(settings.model);
+  const options = models !== undefined && models.length > 0 ? models : MODEL_CATALOG;
+  const description =
+    options.find((m) => m.name === settings.model)?.description ?? entry.description;
+  const uses = (k: SettingKey) => entry.settings.includes(k);
+  const set = (patch: Partial<ModelSettings>) => onChange({ ...settings, ...patch });
+  const last = (w: number[], fallback: number) => (w.length > 0 ? w[w.length - 1] : fallback);
+  const gateLayers = settings.gateHidden.length;
+  const gateWidth = gateLayers > 0 ? settings.gateHidden[0] : DEFAULT_GATE_WIDTH;
+  const isPle = settings.model === 'ple';
+
+  return (
+    <div className="model-panel">
+      <div className="model-controls">
+        <div className="field">
+          <label htmlFor={selectId} title="Which multi-task architecture to train.">
+            Model
+          </label>
+          <select
+            id={selectId}
+            value={settings.model}
+            disabled={disabled}
+            title="Which multi-task architecture to train. The diagram and explanation update as you choose."
+            aria-describedby={`${selectId}-desc`}
+            onChange={(e) => onChange(switchModel(settings, e.target.value as ModelName))}
+          >
+            {options.map((m) => (
+              <option key={m.name} value={m.name}>
+                {m.label}
+              </option>
+            ))}
+          </select>
+          <small id={`${selectId}-desc`} className="hint">
+            {description}
+          </small>
+        </div>
+        <div className="row">
+          {uses('bottomHidden') && (
+            <IntField
+              label={settings.model === 'single_task' ? 'Network size' : 'Bottom size'}
+              value={last(settings.bottomHidden, 64)}
+              min={1}
+              max={1024}
+              disabled={disabled}
+              tooltip={
+                settings.model === 'single_task'
+                  ? 'Units in the hidden layer of each task’s own network.'
+                  : 'Units in the shared bottom layer that every task reads.'
+              }
+              onCommit={(v) => set({ bottomHidden: [v] })}
+            />
+          )}
+          {uses('numExperts') && (
+            <IntField
+              label={isPle ? 'Shared experts' : 'Experts'}
+              value={settings.numExperts}
+              min={1}
+              max={16}
+              disabled={disabled}
+              tooltip={
+                isPle
+                  ? 'Experts per level that every task’s gate can use.'
+                  : 'Number of expert networks; every task’s gate mixes all of them.'
+              }
+              onCommit={(v) => set({ numExperts: v })}
+            />
+          )}
+          {uses('expertsPerTask') && (
+            <IntField
+              label="Experts per task"
+              value={settings.expertsPerTask}
+              min={1}
+              max={8}
+              disabled={disabled}
+              tooltip="Private experts per task and level: only that task’s gate can use them."
+              onCommit={(v) => set({ expertsPerTask: v })}
+            />
+          )}
+          {uses('expertHidden') && (
+            <IntField
+              label="Expert size"
+              value={last(settings.expertHidden, 32)}
+              min={1}
+              max={1024}
+              disabled={disabled}
+              tooltip="Units in each expert’s hidden layer (the width of what it passes on)."
+              onCommit={(v) => set({ expertHidden: [v] })}
+            />
+          )}
+          {uses('levels') && (
+            <IntField
+              label="PLE levels"
+              value={settings.levels}
+              min={1}
+              max={4}
+              disabled={disabled}
+              tooltip="Stacked extraction levels; 1 level is CGC. Deeper levels refine what the first extracted."
+              onCommit={(v) => set({ levels: v })}
+            />
+          )}
+          {uses('gateHidden') && (
+            <IntField
+              label="Gate layers"
+              value={gateLayers}
+              min={0}
+              max={3}
+              disabled={disabled}
+              tooltip="Hidden layers inside each gate before its softmax; 0 = one linear layer (as in PaddleRec)."
+              onCommit={(v) => set({ gateHidden: Array.from({ length: v }, () => gateWidth) })}
+            />
+          )}
+          {uses('gateHidden') && gateLayers > 0 && (
+            <IntField
+              label="Gate layer size"
+              value={gateWidth}
+              min={1}
+              max={256}
+              disabled={disabled}
+              tooltip="Units in each hidden layer of a gate."
+              onCommit={(v) => set({ gateHidden: Array.from({ length: gateLayers }, () => v) })}
+            />
+          )}
+          {uses('towerHidden') && (
+            <IntField
+              label="Tower size"
+              value={last(settings.towerHidden, 0)}
+              min={0}
+              max={1024}
+              disabled={disabled}
+              tooltip="Units in each task’s tower hidden layer; 0 = no hidden layer (a linear output)."
+              onCommit={(v) => set({ towerHidden: v === 0 ? [] : [v] })}
+            />
+          )}
+        </div>
+        <p className="param-count" role="status" aria-live="polite">
+          Parameters:{' '}
+          <strong>
+            {parameterCount !== null
+              ? parameterCount.toLocaleString('en-US')
+              : parameterError
+                ? 'n/a'
+                : 'counting…'}
+          </strong>
+          {parameterError ? <span className="hint invalid"> — {parameterError}</span> : null}
+        </p>
+      </div>
+      <div>
+        <div className="model-explain">
+          <p>
+            <strong>{entry.label}.</strong> {description}
+          </p>
+          <p className="muted">{entry.howToRead}</p>
+        </div>
+        <ArchitectureDiagram settings={settings} taskNames={taskNames} numFeatures={numFeatures} />
+      </div>
+    </div>
+  );
+}
