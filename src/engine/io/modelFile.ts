@@ -7,6 +7,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { FeatureScaling } from '../data/types';
+import { vocabSize, vocabularyProblems, type Vocabulary } from '../data/vocabulary';
 import type { ModelConfig, ModelName, MultiTaskModel } from '../models/types';
 import { createModel } from '../models/registry';
 import { stableName } from '../models/init';
@@ -36,6 +37,12 @@ export interface ModelJson {
   featureNames: string[];
   /** Free-form facts about the run that produced the model (train config, metrics, …). */
   metadata?: Record<string, unknown>;
+  /**
+   * Vocabularies of the categorical columns (present when modelConfig.inputs declares any):
+   * new rows are mapped through it, unknown values to id 0. Optional, so files without
+   * categorical inputs (and those written before it existed) keep version 1.
+   */
+  vocabulary?: Vocabulary;
   /** CRC-32 of weights.bin as 8 hex digits: catches damage that keeps the length. */
   weightsCrc32: string;
   /** TensorFlow.js-compatible layout: one group, one file. */
@@ -48,6 +55,8 @@ export interface SerializeInput {
   taskNames: string[];
   featureNames: string[];
   metadata?: Record<string, unknown>;
+  /** Required when the model has categorical inputs. */
+  vocabulary?: Vocabulary;
   /** Defaults to now. */
   created?: Date;
 }
@@ -57,6 +66,8 @@ export interface LoadedModel {
   scaling: FeatureScaling;
   taskNames: string[];
   featureNames: string[];
+  /** Present when the model has categorical inputs. */
+  vocabulary?: Vocabulary;
   json: ModelJson;
 }
 
@@ -96,6 +107,8 @@ export async function serializeModel(
         `${scaling.columns.length} scaling columns`,
     );
   }
+  const vocabProblem = vocabularyMismatch(model.config, input.vocabulary);
+  if (vocabProblem) throw new Error(`serializeModel: ${vocabProblem}`);
   const named: tf.NamedTensorMap = {};
   for (const v of model.variables) {
     const name = stableWeightName(v);
@@ -112,6 +125,7 @@ export async function serializeModel(
     taskNames: [...taskNames],
     featureNames: [...featureNames],
     ...(input.metadata ? { metadata: input.metadata } : {}),
+    ...(input.vocabulary ? { vocabulary: structuredClone(input.vocabulary) } : {}),
     weightsCrc32: crc32Hex(new Uint8Array(data)),
     weightsManifest: [{ paths: [WEIGHTS_FILE], weights: specs }],
   };
@@ -182,8 +196,34 @@ export function deserializeModel(jsonInput: unknown, weights: ArrayBuffer): Load
     scaling: json.scaling,
     taskNames: json.taskNames,
     featureNames: json.featureNames,
+    ...(json.vocabulary ? { vocabulary: json.vocabulary } : {}),
     json,
   };
+}
+
+/**
+ * Why `vocab` does not fit the categorical inputs of `config` (undefined when it fits): one
+ * vocabulary column per categorical input, same feature, table rows = tokens + 1.
+ */
+export function vocabularyMismatch(
+  config: ModelConfig,
+  vocab: Vocabulary | undefined,
+): string | undefined {
+  const declared = config.inputs?.categorical;
+  const cats = Array.isArray(declared) ? declared : [];
+  const cols = vocab?.columns ?? [];
+  if (cats.length === 0 && cols.length === 0) return undefined;
+  if (cols.length !== cats.length) {
+    return `the model has ${cats.length} categorical inputs but the vocabulary lists ${cols.length} columns`;
+  }
+  for (const c of cats) {
+    const col = cols.find((v) => v.feature === c.column);
+    if (!col) return `the vocabulary has no column for categorical feature ${c.column + 1}`;
+    if (vocabSize(col) !== c.vocabSize) {
+      return `categorical column "${col.name}" has ${col.tokens.length} values in the vocabulary but an embedding table of ${c.vocabSize} rows (expected values + 1)`;
+    }
+  }
+  return undefined;
 }
 
 function parseJsonText(text: string): unknown {
@@ -235,6 +275,15 @@ export function checkModelJson(value: unknown): ModelJson {
   ) {
     throw new ModelFileError(`model.json: scaling must hold a mode and ${numFeatures} columns`);
   }
+  if (value.vocabulary !== undefined) {
+    const problems = vocabularyProblems(value.vocabulary, numFeatures);
+    if (problems.length > 0) throw new ModelFileError(`model.json: ${problems.join('; ')}`);
+  }
+  const mismatch = vocabularyMismatch(
+    cfg as unknown as ModelConfig,
+    value.vocabulary as Vocabulary | undefined,
+  );
+  if (mismatch) throw new ModelFileError(`model.json: ${mismatch}`);
   if (typeof value.weightsCrc32 !== 'string')
     throw new ModelFileError('model.json: weightsCrc32 is missing');
   const manifest = value.weightsManifest;
