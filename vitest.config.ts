@@ -4,7 +4,7 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     environment: 'node',
-    include: ['test/engine/**/*.test.ts'],
+    include: ['test/engine/**/*.test.ts', 'test/ui/**/*.test.ts'],
     testTimeout: 120_000,
     hookTimeout: 120_000,
     // tfjs backends are process-global state: one file at a time keeps them apart.
