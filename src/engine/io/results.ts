@@ -4,46 +4,75 @@
  */
 import type { EpochEvent, SplitMetrics } from '../train/types';
 
-/** Header of a predictions CSV: for every task T the columns `T_label,T_prob`. */
-export function predictionsHeader(taskNames: string[]): string {
-  return taskNames.flatMap((t) => [`${t}_label`, `${t}_prob`]).join(',');
+/**
+ * Header of a predictions CSV: for every task T the columns `T_label,T_prob`, or only `T_prob`
+ * when the scored rows had no labels.
+ */
+export function predictionsHeader(taskNames: string[], withLabels = true): string {
+  return taskNames
+    .flatMap((t) => (withLabels ? [`${t}_label`, `${t}_prob`] : [`${t}_prob`]))
+    .join(',');
 }
 
+/** Lines per part of predictionsCsvParts (≈ 1–2 MB of text for two tasks). */
+export const PREDICTION_ROWS_PER_PART = 65536;
+
 /**
- * Predictions as CSV text (header + one line per row, in the given order).
- * @param labels per task, length N each (0/1)
+ * Predictions as CSV text in parts (header first, then blocks of whole lines), ready for
+ * `new Blob(parts)` or a stream: every task's probability, and its label when `labels` is given.
+ * @param labels per task, length N each (0/1); null for rows scored without labels
  * @param probs per task, length N each (sigmoid outputs)
  */
-export function predictionsCsv(
+export function predictionsCsvParts(
   taskNames: string[],
-  labels: ArrayLike<number>[],
+  labels: ArrayLike<number>[] | null,
   probs: ArrayLike<number>[],
-): string {
+  rowsPerPart = PREDICTION_ROWS_PER_PART,
+): string[] {
   const numTasks = taskNames.length;
-  if (labels.length !== numTasks || probs.length !== numTasks) {
+  if ((labels !== null && labels.length !== numTasks) || probs.length !== numTasks) {
     throw new Error(
-      `predictionsCsv: ${numTasks} tasks but ${labels.length} label and ${probs.length} prob columns`,
+      `predictionsCsv: ${numTasks} tasks but ${labels?.length ?? 0} label and ${probs.length} prob columns`,
     );
   }
-  const n = numTasks > 0 ? labels[0].length : 0;
+  const n = numTasks > 0 ? probs[0].length : 0;
   for (let t = 0; t < numTasks; t++) {
-    if (labels[t].length !== n || probs[t].length !== n) {
+    if ((labels !== null && labels[t].length !== n) || probs[t].length !== n) {
       throw new Error(
-        `predictionsCsv: task "${taskNames[t]}" has ${labels[t].length} labels and ${probs[t].length} probs, expected ${n}`,
+        `predictionsCsv: task "${taskNames[t]}" has ${labels?.[t].length ?? n} labels and ${probs[t].length} probs, expected ${n}`,
       );
     }
   }
-  const lines: string[] = new Array<string>(n + 1);
-  lines[0] = predictionsHeader(taskNames);
-  const cells: string[] = new Array<string>(2 * numTasks);
-  for (let i = 0; i < n; i++) {
-    for (let t = 0; t < numTasks; t++) {
-      cells[2 * t] = String(labels[t][i]);
-      cells[2 * t + 1] = formatProb(probs[t][i]);
+  const parts = [predictionsHeader(taskNames, labels !== null) + '\n'];
+  const width = labels !== null ? 2 : 1;
+  const cells: string[] = new Array<string>(width * numTasks);
+  for (let a = 0; a < n; a += rowsPerPart) {
+    const b = Math.min(n, a + rowsPerPart);
+    const lines: string[] = new Array<string>(b - a);
+    for (let i = a; i < b; i++) {
+      for (let t = 0; t < numTasks; t++) {
+        if (labels !== null) {
+          cells[2 * t] = String(labels[t][i]);
+          cells[2 * t + 1] = formatProb(probs[t][i]);
+        } else cells[t] = formatProb(probs[t][i]);
+      }
+      lines[i - a] = cells.join(',');
     }
-    lines[i + 1] = cells.join(',');
+    parts.push(lines.join('\n') + '\n');
   }
-  return lines.join('\n') + '\n';
+  return parts;
+}
+
+/**
+ * Predictions as one CSV text (header + one line per row, in the given order); see
+ * predictionsCsvParts.
+ */
+export function predictionsCsv(
+  taskNames: string[],
+  labels: ArrayLike<number>[] | null,
+  probs: ArrayLike<number>[],
+): string {
+  return predictionsCsvParts(taskNames, labels, probs).join('');
 }
 
 /** 9 significant digits identify every float32 exactly; trailing zeros dropped. */
