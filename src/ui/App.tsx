@@ -1,39 +1,44 @@
 /**
- * The first page: built-in data, model + backend choice, training in the worker, validation AUC
- * per epoch, and a backend check. All tfjs work happens in the worker (see ../worker).
+ * The playground page: data → model → training (live AUC, loss, gates) → comparison board →
+ * predictions. The experiment's settings live in one serialisable store (./state); all tfjs work
+ * happens in the worker (../worker), which the page drives through WorkerClient.
  */
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useRef, useState, type DragEvent } from 'react';
 import type { BackendPreference } from '../engine/backendNames';
-import type { ModelName } from '../engine/models/types';
-import type { EpochEvent, ProgressEvent, TrainResult } from '../engine/train/types';
-import type { DataSummary, ReadyMessage } from '../worker/protocol';
-import { AucChart } from './charts/AucChart';
-import { ErrorAlert, NumberField, SelectField } from './components/fields';
-import {
-  describeBackend,
-  errorMessage,
-  formatInt,
-  formatMetric,
-  formatPercent,
-  parseNumberField,
-} from './format';
+import { previewCsv, type CsvPreview } from '../engine/data/preview';
+import type { EpochEvent, ProgressEvent, TrainConfig, TrainResult } from '../engine/train/types';
+import type {
+  DataSource,
+  DataSummary,
+  ModelRequest,
+  PredictInput,
+  PredictResult,
+  ReadyMessage,
+  SessionPosition,
+  WorkerMessage,
+} from '../worker/protocol';
+import { ComparisonBoard } from './board/ComparisonBoard';
+import { GateHeatmap } from './charts/GateHeatmap';
+import { LiveAucChart } from './charts/LiveAucChart';
+import { LossChart } from './charts/LossChart';
+import { ErrorAlert } from './components/fields';
+import { describeBackend, errorMessage } from './format';
 import { BackendCheckPanel } from './panels/BackendCheckPanel';
+import {
+  DataPanel,
+  type CsvFiles,
+  type DataErrorInfo,
+  type DataProgressInfo,
+} from './panels/DataPanel';
 import { EpochTable } from './panels/EpochTable';
+import { ModelPanel } from './panels/ModelPanel';
+import { PredictPanel } from './panels/PredictPanel';
+import { BACKEND_OPTIONS, TrainingPanel, type Phase } from './panels/TrainingPanel';
+import { ExperimentProvider, useExperiment } from './state/context';
+import { describeDataChoice } from './state/experiment';
+import { addEpoch, addProgress, emptySeries } from './state/series';
+import type { ExperimentState, GateLayout, LiveGates, LiveSeries, RunRecord } from './state/types';
 import { WorkerClient, WorkerError } from './workerClient';
-
-const BACKEND_OPTIONS: readonly { value: BackendPreference; label: string }[] = [
-  { value: 'auto', label: 'Auto (fastest available)' },
-  { value: 'webgpu', label: 'WebGPU' },
-  { value: 'webgl', label: 'WebGL' },
-  { value: 'wasm', label: 'WASM' },
-  { value: 'cpu', label: 'CPU (plain JS)' },
-];
-
-/** What the worker is doing for the page right now. */
-type Phase = 'starting' | 'switching' | 'loading' | 'idle' | 'training' | 'stopping' | 'checking';
-
-/** Built-in data: 80/10/10 split, seeded; standardised features. */
-const DATA_PREP = { split: { val: 0.1, test: 0.1 }, splitSeed: 1, scaling: 'standard' } as const;
 
 function describeError(e: unknown): string {
   if (e instanceof WorkerError && e.line !== undefined) {
@@ -42,47 +47,161 @@ function describeError(e: unknown): string {
   return errorMessage(e);
 }
 
+/** Assigns dropped files to train/val/test by name ("val"/"valid", "test"), the rest to train. */
+export function assignDroppedFiles(files: readonly File[]): Partial<CsvFiles> {
+  const out: Partial<CsvFiles> = {};
+  for (const f of files) {
+    const n = f.name.toLowerCase();
+    if (/(^|[^a-z])(val|valid|validation)([^a-z]|$)/.test(n) && out.val === undefined) out.val = f;
+    else if (/(^|[^a-z])test([^a-z]|$)/.test(n) && out.test === undefined) out.test = f;
+    else if (out.train === undefined) out.train = f;
+  }
+  // A single dropped file is the training file, whatever its name.
+  if (files.length === 1) return { train: files[0] };
+  return out;
+}
+
+/** The request the worker needs from the store: model settings with the training seed. */
+function modelRequest(s: ExperimentState): ModelRequest {
+  return { ...s.model, seed: s.train.seed };
+}
+
+function trainConfig(s: ExperimentState): TrainConfig {
+  return { ...s.train };
+}
+
+/** What the page knows about the worker's current model. */
+interface SessionInfo {
+  parameterCount: number;
+  gateLayout: GateLayout[];
+  position: SessionPosition | null;
+  /** The settings it was built with (for the run record). */
+  experiment: ExperimentState;
+  startedAt: number;
+}
+
 export function App() {
+  return (
+    <ExperimentProvider>
+      <Playground />
+    </ExperimentProvider>
+  );
+}
+
+function Playground() {
+  const { state, dispatch } = useExperiment();
   const [client, setClient] = useState<WorkerClient | null>(null);
   const [phase, setPhase] = useState<Phase>('starting');
   const [error, setError] = useState<string | null>(null);
-
-  const [backendPref, setBackendPref] = useState<BackendPreference>('auto');
   const [ready, setReady] = useState<ReadyMessage | null>(null);
 
-  const [rows, setRows] = useState('20000');
-  const [dataSeed, setDataSeed] = useState('42');
+  // Data.
+  const [files, setFiles] = useState<CsvFiles>({ train: null, val: null, test: null });
+  const [preview, setPreview] = useState<CsvPreview | null>(null);
+  const [dataProgress, setDataProgress] = useState<DataProgressInfo | null>(null);
+  const [dataError, setDataError] = useState<DataErrorInfo | null>(null);
   const [summary, setSummary] = useState<DataSummary | null>(null);
+  const [dataLabel, setDataLabel] = useState('');
 
-  const [model, setModel] = useState<ModelName>('mmoe');
-  const [epochs, setEpochs] = useState('3');
-  const [batchSize, setBatchSize] = useState('128');
-  const [learningRate, setLearningRate] = useState('0.001');
-  const [seed, setSeed] = useState('1');
+  // Model description (live parameter count).
+  const [paramCount, setParamCount] = useState<number | null>(null);
+  const [paramError, setParamError] = useState<string | null>(null);
 
+  // Training session and live series.
+  const [session, setSession] = useState<SessionInfo | null>(null);
   const [progress, setProgress] = useState<ProgressEvent | null>(null);
+  const [series, setSeries] = useState<LiveSeries>(() => emptySeries([]));
+  const [gates, setGates] = useState<LiveGates | null>(null);
   const [epochLog, setEpochLog] = useState<EpochEvent[]>([]);
   const [result, setResult] = useState<TrainResult | null>(null);
-  const [totalEpochs, setTotalEpochs] = useState(0);
+  const [runs, setRuns] = useState<RunRecord[]>([]);
+  const [selectedRuns, setSelectedRuns] = useState<string[]>([]);
+  const runCounter = useRef(0);
+  // The latest values for callbacks that outlive a render.
+  const stateRef = useRef(state);
+  stateRef.current = state;
+  const sessionRef = useRef(session);
+  sessionRef.current = session;
 
-  const loadData = useCallback(async (c: WorkerClient, rowsRaw: string, seedRaw: string) => {
-    setPhase('loading');
-    setSummary(null);
-    try {
-      const n = parseNumberField('Rows', rowsRaw, { min: 100, max: 1_000_000, integer: true });
-      const s = parseNumberField('Data seed', seedRaw, { min: 1, max: 2 ** 31 - 1, integer: true });
-      const r = await c.call({
-        type: 'data',
-        source: { kind: 'builtin', generator: 'short_video', rows: n, seed: s },
-        prep: DATA_PREP,
-      });
-      setSummary(r.summary);
-    } catch (e) {
-      setError(describeError(e));
-    } finally {
-      setPhase('idle');
-    }
-  }, []);
+  const loadData = useCallback(
+    async (c: WorkerClient, s: ExperimentState, csvFiles: CsvFiles, pv: CsvPreview | null) => {
+      setPhase('loading');
+      setSummary(null);
+      setDataError(null);
+      setDataProgress(null);
+      setSession(null);
+      setResult(null);
+      let source: DataSource;
+      const d = s.data;
+      if (d.source === 'csv') {
+        if (csvFiles.train === null) return;
+        const labelNames = d.labelNames.map(
+          (n, i) =>
+            n.trim() || (pv?.hasHeader === true ? pv.columns[i] : undefined) || `task_${i + 1}`,
+        );
+        source = {
+          kind: 'csv',
+          file: csvFiles.train,
+          valFile: csvFiles.val ?? undefined,
+          testFile: csvFiles.test ?? undefined,
+          options: { labelColumns: d.labelCount, labelNames, skipBadRows: d.skipBadRows },
+        };
+      } else {
+        source = {
+          kind: 'builtin',
+          generator: d.source,
+          rows: d.rows,
+          seed: d.dataSeed,
+          correlation: d.correlation,
+        };
+      }
+      const names: Record<string, string> = {};
+      if (csvFiles.train) names.train = csvFiles.train.name;
+      if (csvFiles.val) names.val = csvFiles.val.name;
+      if (csvFiles.test) names.test = csvFiles.test.name;
+      try {
+        const r = await c.call(
+          {
+            type: 'data',
+            source,
+            prep: { split: d.split, splitSeed: d.splitSeed, scaling: d.scaling },
+          },
+          (m) => {
+            if (m.type === 'dataProgress') {
+              setDataProgress({
+                file: m.file,
+                fileName: names[m.file] ?? 'data',
+                rows: m.rows,
+                bytes: m.bytes,
+                totalBytes: m.totalBytes,
+                elapsedMs: m.elapsedMs,
+              });
+            }
+          },
+        );
+        setSummary(r.summary);
+        setDataLabel(describeDataChoice(d, csvFiles.train?.name ?? null));
+        setSeries(emptySeries(r.summary.tasks));
+        setGates(null);
+        setEpochLog([]);
+        setProgress(null);
+      } catch (e) {
+        if (e instanceof WorkerError) {
+          setDataError({
+            message: e.message,
+            line: e.line,
+            column: e.column,
+            fileName: e.fileName,
+          });
+        } else {
+          setDataError({ message: errorMessage(e) });
+        }
+      } finally {
+        setPhase('idle');
+      }
+    },
+    [],
+  );
 
   // One worker for the page's lifetime: initialise the backend, then load the built-in data.
   useEffect(() => {
@@ -93,12 +212,11 @@ export function App() {
     };
     void (async () => {
       try {
-        const r = await c.call({ type: 'init', backend: 'auto' });
+        const r = await c.call({ type: 'init', backend: stateRef.current.backend });
         if (disposed) return;
         setReady(r);
         setClient(c);
-        setModel((m) => (r.models.some((x) => x.name === m) ? m : (r.models[0]?.name ?? m)));
-        await loadData(c, '20000', '42');
+        await loadData(c, stateRef.current, { train: null, val: null, test: null }, null);
       } catch (e) {
         if (!disposed) {
           setError(describeError(e));
@@ -112,9 +230,63 @@ export function App() {
     };
   }, [loadData]);
 
+  // Live parameter count: the worker builds the model for the loaded data, counts, disposes.
+  const modelKey = JSON.stringify(state.model);
+  useEffect(() => {
+    if (client === null || summary === null) return;
+    let stale = false;
+    const timer = setTimeout(() => {
+      setParamCount(null);
+      client
+        .call({ type: 'describeModel', modelConfig: modelRequest(stateRef.current) })
+        .then((r) => {
+          if (stale) return;
+          setParamCount(r.description.parameterCount);
+          setParamError(null);
+        })
+        .catch((e: unknown) => {
+          if (!stale) setParamError(errorMessage(e));
+        });
+    }, 150);
+    return () => {
+      stale = true;
+      clearTimeout(timer);
+    };
+  }, [client, summary, modelKey]);
+
+  const onFiles = (patch: Partial<CsvFiles>) => {
+    const next = { ...files, ...patch };
+    setFiles(next);
+    if (patch.train !== undefined) {
+      setPreview(null);
+      if (patch.train !== null) {
+        const file = patch.train;
+        void previewCsv(file).then((p) => {
+          setPreview(p);
+          // A header names the label columns.
+          if (p.hasHeader) {
+            dispatch({
+              type: 'setData',
+              patch: { labelNames: p.columns.slice(0, stateRef.current.data.labelCount) },
+            });
+          }
+        });
+      }
+    }
+  };
+
+  const onDrop = (e: DragEvent<HTMLDivElement>) => {
+    const dropped = [...e.dataTransfer.files];
+    if (dropped.length === 0) return;
+    e.preventDefault();
+    if (phase !== 'idle') return;
+    dispatch({ type: 'setData', patch: { source: 'csv' } });
+    onFiles(assignDroppedFiles(dropped));
+  };
+
   const changeBackend = async (pref: BackendPreference) => {
     if (client === null) return;
-    setBackendPref(pref);
+    dispatch({ type: 'setBackend', backend: pref });
     setPhase('switching');
     try {
       setReady(await client.call({ type: 'init', backend: pref }));
@@ -125,61 +297,181 @@ export function App() {
     }
   };
 
+  /** Events of the training session (any request: train, step). */
+  const onTrainEvent = useCallback((m: WorkerMessage) => {
+    switch (m.type) {
+      case 'sessionStarted': {
+        setSession({
+          parameterCount: m.parameterCount,
+          gateLayout: m.gateLayout,
+          position: null,
+          experiment: stateRef.current,
+          startedAt: Date.now(),
+        });
+        setSeries((s) => emptySeries(s.taskNames));
+        setGates(null);
+        setEpochLog([]);
+        setResult(null);
+        setProgress(null);
+        return;
+      }
+      case 'progress':
+        applyProgress(m.event);
+        return;
+      case 'epoch':
+        setEpochLog((prev) => [...prev, m.event]);
+        setSeries((s) => addEpoch(s, m.event));
+        return;
+      default:
+        return;
+    }
+  }, []);
+
+  function applyProgress(e: ProgressEvent): void {
+    setProgress(e);
+    setSeries((s) => addProgress(s, e));
+    const g = e.gates;
+    if (g !== undefined && g.length > 0) {
+      setGates((prev) => ({
+        layout: sessionRef.current?.gateLayout ?? prev?.layout ?? [],
+        weights: g,
+      }));
+    }
+  }
+
+  const recordRun = (res: TrainResult, pos: SessionPosition) => {
+    const s = sessionRef.current;
+    const exp = s?.experiment ?? stateRef.current;
+    const taskNames = series.taskNames.length > 0 ? series.taskNames : (summary?.tasks ?? []);
+    runCounter.current += 1;
+    const id = `run-${runCounter.current}`;
+    const record: RunRecord = {
+      id,
+      model: exp.model.model,
+      modelLabel: ready?.models.find((m) => m.name === exp.model.model)?.label ?? exp.model.model,
+      modelConfig: { ...exp.model, seed: exp.train.seed },
+      trainConfig: { ...exp.train },
+      dataLabel,
+      taskNames,
+      parameterCount: pos.parameterCount,
+      bestEpoch: res.bestEpoch,
+      valAucCurves: taskNames.map((_, t) => res.epochs.map((e) => e.val?.tasks[t]?.auc ?? NaN)),
+      test: res.test?.tasks ?? null,
+      elapsedMs: res.elapsedMs,
+      samplesPerSec: res.samplesPerSec,
+      backend: ready?.backend ?? 'cpu',
+      seed: exp.train.seed,
+      status: res.status,
+      finishedAt: Date.now(),
+    };
+    setRuns((prev) => [...prev, record]);
+    setSelectedRuns((prev) => [...prev, id]);
+  };
+
   const train = async () => {
     if (client === null) return;
-    let config;
-    try {
-      config = {
-        epochs: parseNumberField('Epochs', epochs, { min: 1, max: 1000, integer: true }),
-        batchSize: parseNumberField('Batch size', batchSize, { min: 1, max: 65536, integer: true }),
-        learningRate: parseNumberField('Learning rate', learningRate, { min: 1e-6, max: 10 }),
-        seed: parseNumberField('Seed', seed, { min: 1, max: 2 ** 31 - 1, integer: true }),
-      };
-    } catch (e) {
-      setError(errorMessage(e));
-      return;
-    }
     setError(null);
-    setProgress(null);
-    setEpochLog([]);
-    setResult(null);
-    setTotalEpochs(config.epochs);
+    const s = stateRef.current;
+    const cont =
+      session !== null &&
+      session.position !== null &&
+      !session.position.allEpochsDone &&
+      result === null;
+    if (!cont) {
+      setResult(null);
+      setProgress(null);
+    }
     setPhase('training');
     try {
       const done = await client.call(
-        { type: 'train', modelConfig: { model, seed: config.seed }, trainConfig: config },
-        (m) => {
-          if (m.type === 'progress') setProgress(m.event);
-          else if (m.type === 'epoch') setEpochLog((prev) => [...prev, m.event]);
+        {
+          type: 'train',
+          modelConfig: modelRequest(cont ? session.experiment : s),
+          trainConfig: trainConfig(cont ? session.experiment : s),
+          continueSession: cont,
         },
+        onTrainEvent,
       );
       setResult(done.result);
+      setSession((prev) => (prev === null ? prev : { ...prev, position: done.position }));
+      recordRun(done.result, done.position);
     } catch (e) {
       setError(describeError(e));
+      setSession(null);
     } finally {
       setPhase('idle');
     }
   };
 
-  const stop = () => {
-    client?.control('stop');
-    setPhase('stopping');
+  const step = async (mode: 'batch' | 'epoch') => {
+    if (client === null) return;
+    const wasPaused = phase === 'paused';
+    setError(null);
+    setPhase('stepping');
+    let finishNow = false;
+    try {
+      const s = session?.experiment ?? stateRef.current;
+      const r = await client.call(
+        { type: 'step', mode, modelConfig: modelRequest(s), trainConfig: trainConfig(s) },
+        onTrainEvent,
+      );
+      applyProgress(r.event);
+      setSession((prev) => (prev === null ? prev : { ...prev, position: r.position }));
+      finishNow = !wasPaused && r.position.allEpochsDone;
+    } catch (e) {
+      setError(describeError(e));
+    } finally {
+      setPhase(wasPaused ? 'paused' : 'idle');
+    }
+    // Every epoch was stepped through: finish the run (best weights, test metrics, board row).
+    if (finishNow) await train();
+  };
+
+  const reset = async () => {
+    if (client === null) return;
+    setPhase('resetting');
+    try {
+      await client.call({ type: 'reset' });
+    } catch (e) {
+      setError(describeError(e));
+    } finally {
+      setSession(null);
+      setSeries((s) => emptySeries(s.taskNames));
+      setGates(null);
+      setEpochLog([]);
+      setResult(null);
+      setProgress(null);
+      setPhase('idle');
+    }
+  };
+
+  const predict = async (input: PredictInput): Promise<PredictResult> => {
+    if (client === null) throw new Error('The worker is not ready.');
+    const r = await client.call({ type: 'predict', input });
+    return r.result;
   };
 
   const busy = phase !== 'idle';
   const tasks = summary?.tasks ?? [];
-  const modelOptions = (ready?.models ?? []).map((m) => ({ value: m.name, label: m.label }));
-  const modelInfo = ready?.models.find((m) => m.name === model);
+  const hasModel = session !== null;
+  const stepLabel =
+    progress === null ? undefined : `epoch ${progress.epoch}, step ${progress.step}`;
 
   return (
-    <div className="app">
+    <div
+      className="app"
+      onDragOver={(e) => {
+        if (e.dataTransfer.types.includes('Files')) e.preventDefault();
+      }}
+      onDrop={onDrop}
+    >
       <header>
         <h1>Multi-task recommendation playground</h1>
         <p className="backend-line" aria-live="polite">
           {ready === null ? (
             'Starting the training worker…'
           ) : phase === 'switching' ? (
-            `Switching backend to ${BACKEND_OPTIONS.find((o) => o.value === backendPref)?.label ?? backendPref}…`
+            `Switching backend to ${BACKEND_OPTIONS.find((o) => o.value === state.backend)?.label ?? state.backend}…`
           ) : (
             <>
               <strong>Backend: {describeBackend(ready.backend, ready.wasmThreads)}</strong>
@@ -200,130 +492,105 @@ export function App() {
       <ErrorAlert message={error} onDismiss={() => setError(null)} />
 
       <main>
-        <section aria-labelledby="data-title" className="panel">
-          <h2 id="data-title">Data: built-in short-video generator</h2>
-          <form
-            className="row"
-            onSubmit={(e) => {
-              e.preventDefault();
-              if (client !== null) void loadData(client, rows, dataSeed);
-            }}
-          >
-            <NumberField
-              label="Rows"
-              value={rows}
-              onChange={setRows}
-              min={100}
-              step={1000}
-              disabled={busy}
-            />
-            <NumberField
-              label="Data seed"
-              value={dataSeed}
-              onChange={setDataSeed}
-              min={1}
-              step={1}
-              disabled={busy}
-            />
-            <button type="submit" disabled={busy || client === null}>
-              Generate data
-            </button>
-          </form>
-          <p role="status" className="status">
-            {phase === 'loading' && summary === null
-              ? 'Loading data…'
-              : summary === null
-                ? ''
-                : `${formatInt(summary.rows)} rows · ${summary.features} features · tasks: ${summary.tasks
-                    .map((t, i) => `${t} (${formatPercent(summary.positiveRates[i])} positive)`)
-                    .join(', ')} · split ${formatInt(summary.split.train)} / ${formatInt(
-                    summary.split.val,
-                  )} / ${formatInt(summary.split.test)} (train / val / test)`}
-          </p>
+        <DataPanel
+          files={files}
+          onFiles={onFiles}
+          preview={preview}
+          busy={busy || client === null}
+          loading={phase === 'loading'}
+          progress={dataProgress}
+          summary={summary}
+          error={dataError}
+          onLoad={() => {
+            if (client !== null) void loadData(client, state, files, preview);
+          }}
+        />
+
+        <section aria-labelledby="model-title" className="panel">
+          <h2 id="model-title">2 · Model</h2>
+          <ModelPanel
+            settings={state.model}
+            onChange={(next) => dispatch({ type: 'setModelSettings', settings: next })}
+            taskNames={tasks.length > 0 ? tasks : state.data.labelNames}
+            numFeatures={summary?.features}
+            parameterCount={paramCount}
+            parameterError={paramError}
+            models={ready?.models}
+            disabled={busy || (hasModel && result === null)}
+          />
         </section>
 
-        <section aria-labelledby="train-title" className="panel">
-          <h2 id="train-title">Model and training</h2>
-          <div className="row">
-            <SelectField
-              label="Model"
-              value={model}
-              options={modelOptions}
-              onChange={setModel}
-              disabled={busy || modelOptions.length === 0}
-              description={modelInfo?.description}
-            />
-            <SelectField
-              label="Backend"
-              value={backendPref}
-              options={BACKEND_OPTIONS}
-              onChange={(v) => void changeBackend(v)}
-              disabled={busy}
-            />
-          </div>
-          <div className="row">
-            <NumberField
-              label="Epochs"
-              value={epochs}
-              onChange={setEpochs}
-              min={1}
-              step={1}
-              disabled={busy}
-            />
-            <NumberField
-              label="Batch size"
-              value={batchSize}
-              onChange={setBatchSize}
-              min={1}
-              step={1}
-              disabled={busy}
-            />
-            <NumberField
-              label="Learning rate"
-              value={learningRate}
-              onChange={setLearningRate}
-              min={0}
-              step="any"
-              disabled={busy}
-            />
-            <NumberField
-              label="Seed"
-              value={seed}
-              onChange={setSeed}
-              min={1}
-              step={1}
-              disabled={busy}
-            />
-          </div>
-          <div className="row">
-            <button type="button" onClick={() => void train()} disabled={busy || summary === null}>
-              Train
-            </button>
-            <button type="button" onClick={stop} disabled={phase !== 'training'}>
-              Stop
-            </button>
-          </div>
-          <p role="status" className="status" aria-live="polite">
-            {trainingStatus(phase, progress, totalEpochs, result)}
-          </p>
-        </section>
+        <TrainingPanel
+          phase={phase}
+          ready={ready}
+          hasData={summary !== null && client !== null}
+          position={session?.position ?? null}
+          progress={progress}
+          result={result}
+          onBackend={(b) => void changeBackend(b)}
+          onTrain={() => void train()}
+          onPause={() => {
+            client?.control('pause');
+            setPhase('paused');
+          }}
+          onResume={() => {
+            client?.control('resume');
+            setPhase('training');
+          }}
+          onStop={() => {
+            client?.control('stop');
+            setPhase('stopping');
+          }}
+          onReset={() => void reset()}
+          onStep={(mode) => void step(mode)}
+        />
 
-        <section aria-labelledby="results-title" className="panel">
-          <h2 id="results-title">Validation AUC</h2>
-          {epochLog.length === 0 ? (
-            <p className="muted">Train a model to see one line per task here.</p>
+        <section aria-labelledby="live-title" className="panel">
+          <h2 id="live-title">4 · Live training</h2>
+          {series.taskNames.length === 0 ? (
+            <p className="muted">Load data and train a model to see one curve per task here.</p>
           ) : (
             <>
-              <AucChart tasks={tasks} epochs={epochLog} />
-              <EpochTable
-                tasks={tasks}
-                epochs={epochLog}
-                test={result?.test}
-                bestEpoch={result?.bestEpoch}
-              />
+              <LiveAucChart series={series} />
+              <LossChart series={series} />
+              {session !== null && session.gateLayout.length > 0 && (
+                <GateHeatmap
+                  layout={session.gateLayout}
+                  weights={gates?.weights ?? []}
+                  taskNames={series.taskNames}
+                  when={stepLabel}
+                />
+              )}
+              {epochLog.length > 0 && (
+                <EpochTable
+                  tasks={series.taskNames}
+                  epochs={epochLog}
+                  test={result?.test}
+                  bestEpoch={result?.bestEpoch}
+                />
+              )}
             </>
           )}
         </section>
+
+        <section aria-labelledby="board-title" className="panel">
+          <h2 id="board-title">5 · Comparison board</h2>
+          <ComparisonBoard
+            runs={runs}
+            selected={selectedRuns}
+            onSelect={setSelectedRuns}
+            onRemove={(id) => {
+              setRuns((prev) => prev.filter((r) => r.id !== id));
+              setSelectedRuns((prev) => prev.filter((x) => x !== id));
+            }}
+          />
+        </section>
+
+        <PredictPanel
+          testRows={summary?.split.test ?? 0}
+          canPredict={hasModel && (phase === 'idle' || phase === 'paused')}
+          onPredict={predict}
+        />
 
         <BackendCheckPanel
           client={client}
@@ -334,26 +601,4 @@ export function App() {
       </main>
     </div>
   );
-}
-
-function trainingStatus(
-  phase: Phase,
-  p: ProgressEvent | null,
-  totalEpochs: number,
-  result: TrainResult | null,
-): string {
-  if (phase === 'stopping') return 'Stopping…';
-  if (phase === 'training') {
-    if (p === null) return 'Starting training…';
-    return `Epoch ${p.epoch}/${totalEpochs} · step ${p.step}/${p.stepsPerEpoch} · ${formatInt(
-      p.samplesPerSec,
-    )} samples/s · loss ${p.loss.map((l) => formatMetric(l)).join(' / ')}`;
-  }
-  if (result !== null) {
-    const verb = result.status === 'stopped' ? 'Stopped' : 'Done';
-    return `${verb} after ${result.epochs.length} epoch(s): best epoch ${result.bestEpoch} · ${formatInt(
-      result.samplesPerSec,
-    )} samples/s · ${(result.elapsedMs / 1000).toFixed(1)} s`;
-  }
-  return '';
 }

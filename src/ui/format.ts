@@ -42,3 +42,27 @@ export function parseNumberField(
   }
   return v;
 }
+
+/** "3.2 MB" (decimal units, as MB/s). */
+export function formatBytes(bytes: number): string {
+  if (bytes < 1e3) return `${bytes} B`;
+  if (bytes < 1e6) return `${(bytes / 1e3).toFixed(1)} kB`;
+  if (bytes < 1e9) return `${(bytes / 1e6).toFixed(1)} MB`;
+  return `${(bytes / 1e9).toFixed(2)} GB`;
+}
+
+/** Verdict phrases for the short-video tasks; other tasks read "<task>: yes/no". */
+const TASK_PHRASES: Record<string, [yes: string, no: string]> = {
+  completion: ['will finish the video', 'will not finish the video'],
+  finish: ['will finish the video', 'will not finish the video'],
+  like: ['will like it', 'will not like it'],
+};
+
+/** A plain verdict for one task, e.g. "will finish the video (0.93)" or "is_click: no (0.12)". */
+export function verdict(task: string, probability: number): string {
+  const yes = probability >= 0.5;
+  const p = probability.toFixed(2);
+  const phrases = TASK_PHRASES[task.trim().toLowerCase()];
+  if (phrases !== undefined) return `${yes ? phrases[0] : phrases[1]} (${p})`;
+  return `${task}: ${yes ? 'yes' : 'no'} (${p})`;
+}

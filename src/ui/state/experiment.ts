@@ -73,6 +73,7 @@ export type ExperimentAction =
   /** Switch model; settings shared by every model (widths, experts…) are kept. */
   | { type: 'selectModel'; model: ModelName }
   | { type: 'setModel'; patch: Partial<Omit<ModelSettings, 'model'>> }
+  | { type: 'setModelSettings'; settings: ModelSettings }
   | { type: 'setTrain'; patch: Partial<TrainSettings> }
   | { type: 'setBackend'; backend: BackendPreference }
   | { type: 'replace'; state: ExperimentState };
@@ -111,6 +112,8 @@ export function experimentReducer(s: ExperimentState, a: ExperimentAction): Expe
       return { ...s, model: { ...s.model, model: a.model } };
     case 'setModel':
       return { ...s, model: { ...s.model, ...a.patch } };
+    case 'setModelSettings':
+      return { ...s, model: a.settings };
     case 'setTrain':
       return { ...s, train: { ...s.train, ...a.patch } };
     case 'setBackend':

@@ -1,0 +1,368 @@
+/**
+ * Data panel: a built-in generator (short-video log, MMoE correlation data with its ρ slider) or
+ * the user's CSV files (train, optional validation/test; also by dropping them on the page),
+ * a preview of the first rows with the label columns marked and named, the split, a parsing
+ * progress bar (rows, MB/s) and errors with line and column. Parsing runs in the worker.
+ */
+import type { CsvPreview } from '../../engine/data/preview';
+import type { CsvFileRole, DataSummary } from '../../worker/protocol';
+import {
+  CheckboxField,
+  FileField,
+  NumberInput,
+  RangeField,
+  SelectField,
+  TextField,
+} from '../components/fields';
+import { formatBytes, formatInt, formatPercent } from '../format';
+import { useExperiment } from '../state/context';
+import type { DataSourceKind } from '../state/types';
+
+export interface CsvFiles {
+  train: File | null;
+  val: File | null;
+  test: File | null;
+}
+
+export interface DataProgressInfo {
+  file: CsvFileRole;
+  fileName: string;
+  rows: number;
+  bytes: number;
+  totalBytes?: number;
+  elapsedMs: number;
+}
+
+export interface DataErrorInfo {
+  message: string;
+  fileName?: string;
+  line?: number;
+  column?: number;
+}
+
+interface Props {
+  files: CsvFiles;
+  onFiles: (patch: Partial<CsvFiles>) => void;
+  preview: CsvPreview | null;
+  /** Controls are disabled (training or another request is running). */
+  busy: boolean;
+  loading: boolean;
+  progress: DataProgressInfo | null;
+  summary: DataSummary | null;
+  error: DataErrorInfo | null;
+  onLoad: () => void;
+}
+
+const SOURCES: readonly { value: DataSourceKind; label: string }[] = [
+  { value: 'short_video', label: 'Built-in: short-video log (completion, like)' },
+  { value: 'correlated', label: 'Built-in: MMoE correlation generator' },
+  { value: 'csv', label: 'Upload CSV file(s)' },
+];
+
+const ROLE_LABEL: Record<CsvFileRole, string> = {
+  train: 'training file',
+  val: 'validation file',
+  test: 'test file',
+};
+
+export function DataPanel(props: Props) {
+  const { state, dispatch } = useExperiment();
+  const d = state.data;
+  const disabled = props.busy;
+  const csv = d.source === 'csv';
+  const setData = (patch: Partial<typeof d>) => dispatch({ type: 'setData', patch });
+
+  return (
+    <section aria-labelledby="data-title" className="panel">
+      <h2 id="data-title">1 · Data</h2>
+      <div className="row">
+        <SelectField
+          label="Data source"
+          value={d.source}
+          options={SOURCES}
+          onChange={(source) => setData({ source })}
+          disabled={disabled}
+          tooltip="Where the rows come from: a built-in generator (made in the worker, seeded) or your own CSV files (they never leave this browser)."
+        />
+      </div>
+
+      {!csv && (
+        <div className="row">
+          <NumberInput
+            label="Rows"
+            value={d.rows}
+            onCommit={(rows) => setData({ rows })}
+            min={100}
+            max={1_000_000}
+            integer
+            step={1000}
+            disabled={disabled}
+            tooltip="How many rows (users × videos shown) the generator makes."
+          />
+          <NumberInput
+            label="Data seed"
+            value={d.dataSeed}
+            onCommit={(dataSeed) => setData({ dataSeed })}
+            min={1}
+            max={2 ** 31 - 1}
+            integer
+            disabled={disabled}
+            tooltip="Seed of the generator: the same seed gives the same rows."
+          />
+          {d.source === 'correlated' && (
+            <RangeField
+              label="Task correlation ρ"
+              value={d.correlation}
+              onChange={(correlation) => setData({ correlation })}
+              min={0}
+              max={1}
+              step={0.05}
+              format={(v) => v.toFixed(2)}
+              disabled={disabled}
+              tooltip="How related the two tasks are (cosine of their weight vectors, MMoE paper). At 1 they are the same task; near 0 they pull a shared network apart — where MMoE should beat Share-Bottom."
+            />
+          )}
+        </div>
+      )}
+
+      {csv && (
+        <>
+          <p className="hint" id="drop-hint">
+            Choose files below or drop them anywhere on the page (names containing “val” or “test”
+            go to those slots). Layout: label columns first (0/1), numeric features after; an
+            optional header row names the columns.
+          </p>
+          <div className="row">
+            <FileField
+              label="Training CSV file"
+              fileName={props.files.train?.name ?? null}
+              onChange={(f) => props.onFiles({ train: f })}
+              disabled={disabled}
+              tooltip="The rows to train on. Without separate validation/test files, they are carved out of this file by the split below."
+            />
+            <FileField
+              label="Validation CSV file (optional)"
+              fileName={props.files.val?.name ?? null}
+              onChange={(f) => props.onFiles({ val: f })}
+              disabled={disabled}
+              tooltip="Rows used to pick the best epoch. Optional: without it, the validation share of the training file is held out."
+            />
+            <FileField
+              label="Test CSV file (optional)"
+              fileName={props.files.test?.name ?? null}
+              onChange={(f) => props.onFiles({ test: f })}
+              disabled={disabled}
+              tooltip="Rows used only for the final score, with the best epoch's weights. Optional: without it, the test share of the training file is held out."
+            />
+          </div>
+          {props.preview !== null && <Preview preview={props.preview} labelCount={d.labelCount} />}
+          <div className="row">
+            <NumberInput
+              label="Label columns"
+              value={d.labelCount}
+              onCommit={(count) => {
+                dispatch({ type: 'setLabelCount', count });
+                // With a header row, new label columns take their names from it.
+                const p = props.preview;
+                if (p !== null && p.hasHeader) {
+                  dispatch({ type: 'setData', patch: { labelNames: p.columns.slice(0, count) } });
+                }
+              }}
+              min={1}
+              max={8}
+              integer
+              disabled={disabled}
+              tooltip="How many columns at the start of each row are 0/1 labels; each one is a task the model learns."
+            />
+            {d.labelNames.map((name, i) => (
+              <TextField
+                key={i}
+                label={`Task ${i + 1} name`}
+                value={name}
+                onChange={(v) => dispatch({ type: 'setLabelName', index: i, name: v })}
+                disabled={disabled}
+                placeholder={props.preview?.hasHeader ? props.preview.columns[i] : `task_${i + 1}`}
+                tooltip={`Name of label column ${i + 1}, shown in charts and predictions (e.g. "completion" → "will finish the video").`}
+              />
+            ))}
+          </div>
+          <div className="row">
+            <CheckboxField
+              label="Skip bad rows"
+              checked={d.skipBadRows}
+              onChange={(skipBadRows) => setData({ skipBadRows })}
+              disabled={disabled}
+              tooltip="Leave out rows with problems (and report how many) instead of stopping at the first one."
+            />
+          </div>
+        </>
+      )}
+
+      <div className="row">
+        <NumberInput
+          label="Validation share (%)"
+          value={Math.round(d.split.val * 1000) / 10}
+          onCommit={(v) => setData({ split: { ...d.split, val: v / 100 } })}
+          min={0}
+          max={50}
+          disabled={disabled || (csv && props.files.val !== null)}
+          tooltip="Percent of the rows held out to choose the best epoch (ignored when a validation file is given)."
+        />
+        <NumberInput
+          label="Test share (%)"
+          value={Math.round(d.split.test * 1000) / 10}
+          onCommit={(v) => setData({ split: { ...d.split, test: v / 100 } })}
+          min={0}
+          max={50}
+          disabled={disabled || (csv && props.files.test !== null)}
+          tooltip="Percent of the rows held out for the final test score (ignored when a test file is given)."
+        />
+        <NumberInput
+          label="Split seed"
+          value={d.splitSeed}
+          onCommit={(splitSeed) => setData({ splitSeed })}
+          min={1}
+          max={2 ** 31 - 1}
+          integer
+          disabled={disabled}
+          tooltip="Seed of the random split: the same seed holds out the same rows."
+        />
+        <SelectField
+          label="Feature scaling"
+          value={d.scaling}
+          options={[
+            { value: 'standard', label: 'Standardise (log for heavy tails)' },
+            { value: 'raw', label: 'Raw values' },
+          ]}
+          onChange={(scaling) => setData({ scaling })}
+          disabled={disabled}
+          tooltip="Standardise each numeric feature on the training rows (log1p first for heavy-tailed ones), or feed the raw values as PaddleRec does."
+        />
+      </div>
+      <div className="row">
+        <button
+          type="button"
+          onClick={props.onLoad}
+          disabled={disabled || (csv && props.files.train === null)}
+          title="Read (or generate) the rows in the worker and split them into train / validation / test."
+        >
+          {csv ? 'Load data' : 'Generate data'}
+        </button>
+      </div>
+
+      {props.loading && <ParseProgressBar progress={props.progress} />}
+      {props.error !== null && (
+        <p role="alert" className="alert data-error">
+          {describeDataError(props.error)}
+        </p>
+      )}
+      <p role="status" className="status">
+        {props.loading
+          ? 'Loading data…'
+          : props.summary === null
+            ? ''
+            : describeSummary(props.summary)}
+      </p>
+      {props.summary !== null && props.summary.skippedRows > 0 && (
+        <details>
+          <summary>
+            {formatInt(props.summary.skippedRows)} bad row(s) skipped — show the first ones
+          </summary>
+          <ul>
+            {props.summary.skippedExamples.map((x, i) => (
+              <li key={i}>
+                {ROLE_LABEL[x.file]} line {x.line}
+                {x.column > 0 ? `, column ${x.column}` : ''}: {x.reason}
+              </li>
+            ))}
+          </ul>
+        </details>
+      )}
+    </section>
+  );
+}
+
+function describeDataError(e: DataErrorInfo): string {
+  if (e.line === undefined) return e.message;
+  const where = [
+    e.fileName,
+    `line ${e.line}`,
+    e.column !== undefined && e.column > 0 ? `column ${e.column}` : null,
+  ]
+    .filter((x) => x !== null && x !== undefined)
+    .join(', ');
+  return `${e.message} (${where})`;
+}
+
+function describeSummary(s: DataSummary): string {
+  return `${formatInt(s.rows)} rows · ${s.features} features · tasks: ${s.tasks
+    .map((t, i) => `${t} (${formatPercent(s.positiveRates[i])} positive)`)
+    .join(', ')} · split ${formatInt(s.split.train)} / ${formatInt(s.split.val)} / ${formatInt(
+    s.split.test,
+  )} (train / val / test)${s.skippedRows > 0 ? ` · ${formatInt(s.skippedRows)} rows skipped` : ''}`;
+}
+
+function ParseProgressBar({ progress }: { progress: DataProgressInfo | null }) {
+  const total = progress?.totalBytes;
+  const mbps =
+    progress !== null && progress.elapsedMs > 0
+      ? progress.bytes / 1e6 / (progress.elapsedMs / 1000)
+      : 0;
+  return (
+    <div className="field progress-field">
+      <label htmlFor="parse-progress" title="How much of the file the worker has read so far.">
+        Parsing progress
+      </label>
+      <progress
+        id="parse-progress"
+        max={total ?? 1}
+        value={progress === null ? undefined : total === undefined ? undefined : progress.bytes}
+        title="How much of the file the worker has read so far."
+      />
+      {progress !== null && (
+        <small className="hint">
+          {progress.fileName}: {formatInt(progress.rows)} rows · {formatBytes(progress.bytes)}
+          {total !== undefined ? ` of ${formatBytes(total)}` : ''} · {mbps.toFixed(1)} MB/s
+        </small>
+      )}
+    </div>
+  );
+}
+
+function Preview({ preview, labelCount }: { preview: CsvPreview; labelCount: number }) {
+  // Wide files (the video data has 501 columns): show the first columns only.
+  const shown = Math.min(preview.columns.length, 12);
+  return (
+    <div className="preview">
+      <table className="numbers">
+        <caption>
+          First rows of the training file ({preview.columns.length} columns,{' '}
+          {preview.hasHeader ? 'header row detected' : 'no header row'}; label columns marked)
+        </caption>
+        <thead>
+          <tr>
+            {preview.columns.slice(0, shown).map((c, j) => (
+              <th scope="col" key={j} className={j < labelCount ? 'label-col' : undefined}>
+                {c}
+                {j < labelCount ? ' (label)' : ''}
+              </th>
+            ))}
+            {shown < preview.columns.length && <th scope="col">…</th>}
+          </tr>
+        </thead>
+        <tbody>
+          {preview.rows.slice(0, 5).map((r, i) => (
+            <tr key={i}>
+              {r.slice(0, shown).map((c, j) => (
+                <td key={j} className={j < labelCount ? 'label-col' : undefined}>
+                  {c}
+                </td>
+              ))}
+              {shown < preview.columns.length && <td>…</td>}
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
