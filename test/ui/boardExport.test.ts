@@ -146,8 +146,8 @@ describe('Markdown', () => {
     ]);
     const lines = md.trim().split('\n');
     expect(lines).toHaveLength(4);
-    expect(lines[0]).toMatch(/^\| Run \| Model \| Settings \|/);
-    expect(lines[1]).toMatch(/^\| --- \| --- \| --- \| --- \| ---: \| ---: \|/);
+    expect(lines[0]).toMatch(/^\| Run \| Model \| Test AUC completion \| Test AUC like \|/);
+    expect(lines[1]).toMatch(/^\| --- \| --- \| ---: \| ---: \| ---: \| ---: \| ---: \| --- \|/);
     // Same number of cells in every row (escaped pipes do not split cells).
     const cells = (l: string) => l.split(/(?<!\\)\|/).length;
     expect(new Set(lines.map(cells)).size).toBe(1);

@@ -53,13 +53,10 @@ export function describeSettings(s: ModelSettings): string {
 /** The board's table: one row per run, test AUC per task as its own column. */
 export function boardTable(runs: readonly RunRecord[]): BoardTable {
   const tasks = boardTasks(runs);
+  // Results first (as in PaddleRec's comparison table), then what produced them.
   const columns: BoardColumn[] = [
     { key: 'run', header: 'Run', align: 'left' },
     { key: 'model', header: 'Model', align: 'left' },
-    { key: 'settings', header: 'Settings', align: 'left' },
-    { key: 'training', header: 'Training', align: 'left' },
-    { key: 'parameters', header: 'Parameters', align: 'right', digits: 0 },
-    { key: 'bestEpoch', header: 'Best epoch', align: 'right', digits: 0 },
     ...tasks.map((t): BoardColumn => ({
       key: `test_auc_${t}`,
       header: `Test AUC ${t}`,
@@ -67,7 +64,11 @@ export function boardTable(runs: readonly RunRecord[]): BoardTable {
       digits: 4,
       task: t,
     })),
+    { key: 'bestEpoch', header: 'Best epoch', align: 'right', digits: 0 },
+    { key: 'parameters', header: 'Parameters', align: 'right', digits: 0 },
     { key: 'time', header: 'Time (s)', align: 'right', digits: 1 },
+    { key: 'settings', header: 'Settings', align: 'left' },
+    { key: 'training', header: 'Training', align: 'left' },
     { key: 'samplesPerSec', header: 'Samples/s', align: 'right', digits: 0 },
     { key: 'backend', header: 'Backend', align: 'left' },
     { key: 'data', header: 'Data', align: 'left' },
@@ -83,12 +84,12 @@ export function boardTable(runs: readonly RunRecord[]): BoardTable {
     return [
       r.id,
       r.modelLabel,
+      ...testAuc,
+      r.bestEpoch,
+      r.parameterCount,
+      r.elapsedMs / 1000,
       describeSettings(r.modelConfig),
       `${t.epochs} epochs · batch ${t.batchSize} · lr ${t.learningRate} · seed ${t.seed}`,
-      r.parameterCount,
-      r.bestEpoch,
-      ...testAuc,
-      r.elapsedMs / 1000,
       r.samplesPerSec,
       r.backend,
       r.dataLabel,

@@ -25,8 +25,22 @@ interface Props {
 
 const CELL_W = 66;
 const CELL_H = 40;
-const ROW_LABEL_W = 110;
-const COL_LABEL_H = 64;
+/** Rough glyph widths of the label fonts (system-ui, bold 13 px / 12 px) for layout. */
+const ROW_CHAR_W = 8;
+const COL_CHAR_W = 7.2;
+
+/** Label geometry of one level: row-label width, and whether column labels must be rotated. */
+export function heatGeometry(gates: string[], experts: string[]) {
+  const rowLabelW = 16 + ROW_CHAR_W * Math.max(...gates.map((g) => gateName(g).length));
+  const longest = COL_CHAR_W * Math.max(...experts.map((e) => e.length));
+  const rotate = longest > CELL_W - 6;
+  // Rotated by −35°: a label rises by sin·length and runs right by cos·length past its cell.
+  const colLabelH = rotate ? 14 + longest * 0.58 : 22;
+  const right = rotate ? Math.max(8, longest * 0.82 - CELL_W / 2) : 8;
+  return { rowLabelW, colLabelH, rotate, right };
+}
+
+const gateName = (g: string) => (g === 'shared' ? 'shared gate' : `${g} gate`);
 
 /** Colour of a row/column label: its task's colour, or grey for shared parts. */
 function labelColor(label: string, taskNames: string[]): string {
@@ -38,13 +52,22 @@ function LevelSvg({
   level,
   taskNames,
   title,
+  heading,
 }: {
   level: HeatLevel;
   taskNames: string[];
   title: string;
+  /** Drawn inside the SVG (so it is in the PNG too), e.g. "Level 1". */
+  heading?: string;
 }) {
   const patternId = useId().replace(/:/g, '');
-  const w = ROW_LABEL_W + level.experts.length * CELL_W + 8;
+  const {
+    rowLabelW: ROW_LABEL_W,
+    colLabelH: COL_LABEL_H,
+    rotate,
+    right,
+  } = heatGeometry(level.gates, level.experts);
+  const w = ROW_LABEL_W + level.experts.length * CELL_W + right;
   const h = COL_LABEL_H + level.gates.length * CELL_H + 8;
   return (
     <svg
@@ -69,10 +92,20 @@ function LevelSvg({
           <line x1="0" y1="0" x2="0" y2="6" stroke="#b7bec6" strokeWidth="2.5" />
         </pattern>
       </defs>
+      {heading !== undefined && (
+        <text x={0} y={16} fontSize="15" fontWeight={700} fill="#1d232a">
+          {heading}
+        </text>
+      )}
       {level.experts.map((e, c) => (
         <text
           key={e}
-          transform={`translate(${ROW_LABEL_W + c * CELL_W + CELL_W / 2}, ${COL_LABEL_H - 8}) rotate(-35)`}
+          transform={
+            rotate
+              ? `translate(${ROW_LABEL_W + c * CELL_W + CELL_W / 2 - 4}, ${COL_LABEL_H - 8}) rotate(-35)`
+              : `translate(${ROW_LABEL_W + c * CELL_W + CELL_W / 2}, ${COL_LABEL_H - 8})`
+          }
+          textAnchor={rotate ? 'start' : 'middle'}
           fontSize="12"
           fill={labelColor(e, taskNames)}
           fontWeight={600}
@@ -91,7 +124,7 @@ function LevelSvg({
           fontWeight={600}
           fill={labelColor(g, taskNames)}
         >
-          {g === 'shared' ? 'shared gate' : `${g} gate`}
+          {gateName(g)}
         </text>
       ))}
       {level.cells.map((cell) => {
@@ -194,10 +227,10 @@ export function GateHeatmap({ layout, weights, taskNames, when }: Props) {
           const name = multi ? `Level ${l.level + 1}` : 'Gates';
           return (
             <div key={l.level} className="heat-level">
-              {multi && <h4>{name}</h4>}
               <LevelSvg
                 level={l}
                 taskNames={taskNames}
+                heading={multi ? name : undefined}
                 title={`${title}${multi ? `, level ${l.level + 1}` : ''}: ${l.gates.length} gates × ${l.experts.length} experts${hasData ? '' : ' (no weights yet)'}. The table below lists the values.`}
               />
             </div>
@@ -226,7 +259,7 @@ export function GateHeatmap({ layout, weights, taskNames, when }: Props) {
             <tbody>
               {l.gates.map((g, r) => (
                 <tr key={g}>
-                  <th scope="row">{g === 'shared' ? 'shared gate' : `${g} gate`}</th>
+                  <th scope="row">{gateName(g)}</th>
                   {l.experts.map((e, c) => {
                     const cell = l.cells[r * l.experts.length + c];
                     return <td key={e}>{cell.unreachable ? '— (unreachable)' : cell.text}</td>;

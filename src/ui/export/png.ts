@@ -148,7 +148,13 @@ export async function renderChartPng(
   const svgs = exportableSvgs(root).map(serializeSvg);
   if (svgs.length === 0) throw new Error('Nothing to export yet: the chart is empty.');
   const images = await Promise.all(svgs.map((s) => loadImage(s.markup)));
-  const width = Math.max(360, ...svgs.map((s) => s.width)) + 2 * PAD;
+  const measure = document.createElement('canvas').getContext('2d');
+  let titleW = 0;
+  if (measure !== null) {
+    measure.font = `600 18px ${FONT}`;
+    titleW = measure.measureText(title).width;
+  }
+  const width = Math.ceil(Math.max(360, titleW, ...svgs.map((s) => s.width))) + 2 * PAD;
   const titleH = 28;
   const legendH = drawLegend(null, legend, PAD, 0, width - 2 * PAD);
   const chartsH = svgs.reduce((h, s) => h + s.height + 8, 0);
