@@ -3,10 +3,13 @@
  */
 import { parseArgs } from 'node:util';
 import type { ModelName } from '../engine/models/types';
+import { WARM_START_MODES, type WarmStartMode } from '../engine/train/warmStart';
 
 export const USAGE = `Usage:
   npm run cli -- train --data DIR|FILE [--model NAME] [--preset NAME] [options]
   npm run cli -- evaluate --model-dir DIR --data FILE [--out FILE]
+  npm run cli -- predict --model-dir DIR --data FILE --out FILE
+  npm run cli -- paddlerec --model-dir DIR [--out FILE]
 
 train options:
   --data DIR|FILE        DIR holds train.csv[.gz] and optional val.csv[.gz], test.csv[.gz];
@@ -26,12 +29,25 @@ train options:
   --patience N           early stopping after N epochs without val AUC improvement (0 = off)
   --max-rows N           read only the first N rows of each file (quick runs)
   --backend NAME         wasm (default) | cpu
+  --categorical a,b      categorical columns (header names or 0-based column indices): ids
+                         from a vocabulary of the training rows, learned embeddings
+  --embedding-dim D      embedding width of every categorical column (default: by table size)
+  --warm-start-from DIR  initialise from a saved model (e.g. trained with fewer tasks)
+  --warm-start-mode M    cold | embeddings | embeddings+experts | all-matching (default)
 
 evaluate options:
   --model-dir DIR        a saved model (model.json + weights.bin) or a run directory holding model/
   --data FILE            CSV with the same layout as the training data
   --out FILE             write predictions CSV there
   --max-rows N, --batch-size B, --backend NAME as for train
+
+predict options (every task's probability; the file may have the label columns or only the
+features; with labels they are echoed):
+  --model-dir DIR, --data FILE, --out FILE (required), --batch-size B, --backend NAME
+
+paddlerec options (PaddleRec config_bigdata.yaml for the same model and settings):
+  --model-dir DIR        a saved model or run directory
+  --out FILE             write the YAML there (default: stdout)
 `;
 
 const MODEL_NAMES: readonly ModelName[] = ['single_task', 'share_bottom', 'mmoe', 'ple'];
@@ -62,6 +78,10 @@ export interface TrainArgs {
   patience?: number;
   maxRows?: number;
   backend: 'wasm' | 'cpu';
+  categorical?: (string | number)[];
+  embeddingDim?: number;
+  warmStartFrom?: string;
+  warmStartMode: WarmStartMode;
 }
 
 export interface EvaluateArgs {
@@ -74,7 +94,22 @@ export interface EvaluateArgs {
   backend: 'wasm' | 'cpu';
 }
 
-export type CliArgs = TrainArgs | EvaluateArgs | { command: 'help' };
+export interface PredictArgs {
+  command: 'predict';
+  modelDir: string;
+  data: string;
+  out: string;
+  batchSize?: number;
+  backend: 'wasm' | 'cpu';
+}
+
+export interface PaddleRecArgs {
+  command: 'paddlerec';
+  modelDir: string;
+  out?: string;
+}
+
+export type CliArgs = TrainArgs | EvaluateArgs | PredictArgs | PaddleRecArgs | { command: 'help' };
 
 const TRAIN_OPTIONS = {
   data: { type: 'string' },
@@ -93,6 +128,25 @@ const TRAIN_OPTIONS = {
   patience: { type: 'string' },
   'max-rows': { type: 'string' },
   backend: { type: 'string' },
+  categorical: { type: 'string' },
+  'embedding-dim': { type: 'string' },
+  'warm-start-from': { type: 'string' },
+  'warm-start-mode': { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+const PREDICT_OPTIONS = {
+  'model-dir': { type: 'string' },
+  data: { type: 'string' },
+  out: { type: 'string' },
+  'batch-size': { type: 'string' },
+  backend: { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+const PADDLEREC_OPTIONS = {
+  'model-dir': { type: 'string' },
+  out: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -145,7 +199,8 @@ function guard<T>(f: () => T): T {
 /** @throws UsageError with a one-line reason */
 export function parseCliArgs(argv: string[]): CliArgs {
   const [command, ...rest] = argv;
-  if (command === undefined) throw new UsageError('missing command (train or evaluate)');
+  if (command === undefined)
+    throw new UsageError('missing command (train, evaluate, predict or paddlerec)');
   if (command === 'help' || command === '--help' || command === '-h') return { command: 'help' };
   if (command === 'train') {
     const { values: v } = guard(() =>
@@ -167,6 +222,20 @@ export function parseCliArgs(argv: string[]): CliArgs {
     if (labels !== undefined && labelNames && labelNames.length !== labels) {
       throw new UsageError(`--labels ${labels} but --label-names lists ${labelNames.length} names`);
     }
+    const categorical = v.categorical
+      ?.split(',')
+      .map((c) => c.trim())
+      .map((c) => (/^\d+$/.test(c) ? Number(c) : c));
+    if (categorical && categorical.some((c) => c === ''))
+      throw new UsageError('--categorical has an empty column name');
+    const mode = v['warm-start-mode'] ?? 'all-matching';
+    if (!WARM_START_MODES.includes(mode as WarmStartMode)) {
+      throw new UsageError(
+        `--warm-start-mode must be one of ${WARM_START_MODES.join(', ')}, got "${mode}"`,
+      );
+    }
+    if (v['warm-start-mode'] !== undefined && !v['warm-start-from'])
+      throw new UsageError('--warm-start-mode needs --warm-start-from DIR');
     const fraction = (n: number) => n >= 0 && n < 1;
     const valFraction = numOpt('val-fraction', v['val-fraction'], fraction, 'in [0, 1)') ?? 0.1;
     const testFraction = numOpt('test-fraction', v['test-fraction'], fraction, 'in [0, 1)') ?? 0.1;
@@ -190,7 +259,36 @@ export function parseCliArgs(argv: string[]): CliArgs {
       patience: intOpt('patience', v.patience, 0),
       maxRows: intOpt('max-rows', v['max-rows'], 1),
       backend: backendOpt(v.backend),
+      categorical,
+      embeddingDim: intOpt('embedding-dim', v['embedding-dim'], 1),
+      warmStartFrom: v['warm-start-from'],
+      warmStartMode: mode as WarmStartMode,
     };
+  }
+  if (command === 'predict') {
+    const { values: v } = guard(() =>
+      parseArgs({ args: rest, options: PREDICT_OPTIONS, strict: true }),
+    );
+    if (v.help) return { command: 'help' };
+    if (!v['model-dir']) throw new UsageError('predict needs --model-dir DIR');
+    if (!v.data) throw new UsageError('predict needs --data FILE');
+    if (!v.out) throw new UsageError('predict needs --out FILE');
+    return {
+      command: 'predict',
+      modelDir: v['model-dir'],
+      data: v.data,
+      out: v.out,
+      batchSize: intOpt('batch-size', v['batch-size'], 1),
+      backend: backendOpt(v.backend),
+    };
+  }
+  if (command === 'paddlerec') {
+    const { values: v } = guard(() =>
+      parseArgs({ args: rest, options: PADDLEREC_OPTIONS, strict: true }),
+    );
+    if (v.help) return { command: 'help' };
+    if (!v['model-dir']) throw new UsageError('paddlerec needs --model-dir DIR');
+    return { command: 'paddlerec', modelDir: v['model-dir'], out: v.out };
   }
   if (command === 'evaluate') {
     const { values: v } = guard(() =>

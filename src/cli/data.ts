@@ -25,6 +25,8 @@ export interface LoadOptions {
   maxRows?: number;
   labels?: number;
   labelNames?: string[];
+  /** Categorical columns (header names or 0-based column indices). */
+  categorical?: (string | number)[];
 }
 
 /** Parse one CSV file (plain or .gz), reporting progress; CSV errors become CsvFileError. */
@@ -40,6 +42,7 @@ export async function loadCsv(
     result = await parseCsv(source, {
       ...(opts.labels !== undefined ? { labelColumns: opts.labels } : {}),
       ...(opts.labelNames ? { labelNames: opts.labelNames } : {}),
+      ...(opts.categorical ? { categoricalColumns: opts.categorical } : {}),
       sizeHint,
       onProgress: (p) => {
         const total = p.totalBytes ?? sizeHint;

@@ -1,5 +1,5 @@
 /**
- * Headless runner: `npm run cli -- train …` / `npm run cli -- evaluate …` (Node, WASM backend).
+ * Headless runner: `npm run cli -- train | evaluate | predict | paddlerec …` (Node, WASM backend).
  *
  * `main(argv)` does the work and returns the exit code, so tests run it in-process; the process
  * entry at the bottom only forwards argv and the code.
@@ -14,6 +14,7 @@ import { NonFiniteLossError } from '../engine/train/types';
 import { USAGE, UsageError, parseCliArgs } from './args';
 import { CsvFileError } from './data';
 import { runEvaluate } from './evaluate';
+import { runPaddleRec, runPredict } from './predict';
 import { CliError } from './files';
 import type { CliIO } from './progress';
 import { runTrain } from './train';
@@ -32,6 +33,10 @@ export async function main(
         return await runTrain(args, io);
       case 'evaluate':
         return await runEvaluate(args, io);
+      case 'predict':
+        return await runPredict(args, io);
+      case 'paddlerec':
+        return await runPaddleRec(args, io);
     }
   } catch (e) {
     if (e instanceof UsageError) {

@@ -8,7 +8,15 @@ import { allRows, featureNames } from '../engine/data/dataset';
 import { randomSplit } from '../engine/data/split';
 import { fitScaling } from '../engine/data/scaling';
 import type { ParseResult, RowSet } from '../engine/data/types';
-import { serializeModel } from '../engine/io/modelFile';
+import {
+  applyVocabulary,
+  buildVocabulary,
+  categoricalModelInputs,
+  defaultEmbeddingDim,
+  type Vocabulary,
+} from '../engine/data/vocabulary';
+import { deserializeModel, serializeModel } from '../engine/io/modelFile';
+import { paddleRecConfig } from '../engine/io/paddlerec';
 import { epochRecord, metricsByTask, predictionsCsv } from '../engine/io/results';
 import { createModel, defaultModelConfig } from '../engine/models/registry';
 import { PRESETS, resolvePreset } from '../engine/models/presets';
@@ -16,10 +24,18 @@ import type { ModelConfig, ModelName } from '../engine/models/types';
 import { useNodeBackend } from '../engine/testing/nodeBackend';
 import { Trainer, defaultTrainConfig } from '../engine/train/trainer';
 import type { TrainConfig } from '../engine/train/types';
+import { describeWarmStart, warmStart, type WarmStartReport } from '../engine/train/warmStart';
 import type { TrainArgs } from './args';
 import { UsageError } from './args';
 import { checkSameLayout, loadCsv } from './data';
-import { LineWriter, resolveDataFiles, writeJson, writeModelDir, writeText } from './files';
+import {
+  LineWriter,
+  readModelDir,
+  resolveDataFiles,
+  writeJson,
+  writeModelDir,
+  writeText,
+} from './files';
 import type { CliIO } from './progress';
 import { Reporter, fmt, fmtInt } from './progress';
 
@@ -81,7 +97,12 @@ export async function runTrain(args: TrainArgs, io: CliIO): Promise<number> {
   const started = Date.now();
   const reporter = new Reporter(io.stdout);
   const files = resolveDataFiles(args.data);
-  const loadOpts = { maxRows: args.maxRows, labels: args.labels, labelNames: args.labelNames };
+  const loadOpts = {
+    maxRows: args.maxRows,
+    labels: args.labels,
+    labelNames: args.labelNames,
+    categorical: args.categorical,
+  };
 
   const trainParsed = await loadCsv(files.train, loadOpts, reporter);
   const trainData = trainParsed.dataset;
@@ -112,14 +133,55 @@ export async function runTrain(args: TrainArgs, io: CliIO): Promise<number> {
   }
   if (train.rows.length === 0) throw new UsageError('no training rows left after the split');
 
+  // Categorical columns: a vocabulary of the training rows; other values become id 0 everywhere.
+  let vocabulary: Vocabulary | undefined;
+  if (trainData.categorical && trainData.categorical.length > 0) {
+    const vocab = buildVocabulary(train);
+    const mapped = new Map<object, RowSet['data']>();
+    const remap = (rs: RowSet): RowSet => {
+      let data = mapped.get(rs.data);
+      if (!data) {
+        data = applyVocabulary(rs.data, vocab);
+        mapped.set(rs.data, data);
+      }
+      return { data, rows: rs.rows };
+    };
+    train = remap(train);
+    val = val && remap(val);
+    test = test && remap(test);
+    vocabulary = vocab;
+    reporter.line(
+      'vocabulary of the training rows: ' +
+        vocab.columns.map((c) => `${c.name} ${fmtInt(c.tokens.length)} values`).join(', '),
+    );
+  }
+
   const taskNames = trainData.taskNames;
   const numFeatures = trainData.features.length;
-  const { modelConfig, trainConfig } = resolveSettings(args, numFeatures, taskNames.length);
+  const settings = resolveSettings(args, numFeatures, taskNames.length);
+  const { trainConfig } = settings;
+  const modelConfig: ModelConfig = vocabulary
+    ? {
+        ...settings.modelConfig,
+        inputs: categoricalModelInputs(vocabulary, args.embeddingDim ?? defaultEmbeddingDim),
+      }
+    : settings.modelConfig;
   const scaling = fitScaling(train, args.scaling);
 
   await useNodeBackend(args.backend);
   const backend = tf.getBackend();
   const model = createModel(modelConfig);
+  let warm: WarmStartReport | undefined;
+  if (args.warmStartFrom) {
+    const saved = await readModelDir(args.warmStartFrom);
+    const from = deserializeModel(saved.jsonText, saved.weights);
+    try {
+      warm = warmStart(from.model, model, args.warmStartMode);
+    } finally {
+      from.model.dispose();
+    }
+    for (const line of describeWarmStart(warm)) reporter.line(line);
+  }
   const outDir = args.out ?? defaultOutDir(modelConfig.model);
   reporter.line(
     `${modelConfig.model}${args.preset ? ` (preset ${args.preset})` : ''}: ${fmtInt(model.parameterCount())} parameters, ` +
@@ -160,8 +222,16 @@ export async function runTrain(args: TrainArgs, io: CliIO): Promise<number> {
       taskNames,
       featureNames: featureNames(trainData),
       metadata: { trainConfig, preset: args.preset ?? null, bestEpoch: result.bestEpoch, backend },
+      ...(vocabulary ? { vocabulary } : {}),
     });
     await writeModelDir(path.join(outDir, 'model'), json, weights);
+    // The bridge to scale: the same model and settings for PaddleRec (it has no single-task model).
+    if (modelConfig.model !== 'single_task') {
+      await writeText(
+        path.join(outDir, 'config_bigdata.yaml'),
+        paddleRecConfig({ modelConfig, train: trainConfig }),
+      );
+    }
     if (test && testProbs) {
       await writeText(
         path.join(outDir, 'predictions.csv'),
@@ -200,6 +270,15 @@ export async function runTrain(args: TrainArgs, io: CliIO): Promise<number> {
       },
       taskNames,
       seed: args.seed,
+      warmStart: warm
+        ? {
+            from: path.resolve(args.warmStartFrom ?? ''),
+            mode: warm.mode,
+            loaded: warm.loaded.map((e) => (e.partial ? `${e.name} (partial)` : e.name)),
+            new: warm.new.map((e) => e.name),
+            skipped: warm.skipped.map((e) => `${e.name} (${e.reason})`),
+          }
+        : null,
       trainElapsedMs: Math.round(result.elapsedMs),
       elapsedMs: Date.now() - started,
     };
@@ -219,7 +298,8 @@ export async function runTrain(args: TrainArgs, io: CliIO): Promise<number> {
         `${fmtInt(result.samplesPerSec)} samples/s`,
     );
     reporter.line(
-      `wrote ${outDir}/{metrics.jsonl, summary.json${test ? ', predictions.csv' : ''}, model/}`,
+      `wrote ${outDir}/{metrics.jsonl, summary.json${test ? ', predictions.csv' : ''}` +
+        `${modelConfig.model !== 'single_task' ? ', config_bigdata.yaml' : ''}, model/}`,
     );
     return 0;
   } finally {

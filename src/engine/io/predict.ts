@@ -16,6 +16,14 @@ import { applyVocabulary, type Vocabulary } from '../data/vocabulary';
 import type { MultiTaskModel } from '../models/types';
 import { predictionsCsvParts } from './results';
 
+/** A file whose layout the model cannot read (column count, categorical columns). */
+export class ScoringLayoutError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ScoringLayoutError';
+  }
+}
+
 /** Rows per forward pass when scoring. */
 export const SCORE_BATCH_ROWS = 2048;
 
@@ -73,7 +81,7 @@ export async function scoreRows(
 
 /**
  * Label columns of a file to score: T when it has F + T columns, 0 when it has F.
- * @throws Error naming both accepted layouts otherwise.
+ * @throws ScoringLayoutError naming both accepted layouts otherwise.
  */
 export function scoringLabelColumns(
   numColumns: number,
@@ -82,7 +90,7 @@ export function scoringLabelColumns(
 ): number {
   if (numColumns === numFeatures + numTasks) return numTasks;
   if (numColumns === numFeatures) return 0;
-  throw new Error(
+  throw new ScoringLayoutError(
     `The file has ${numColumns} columns; the model expects ${numFeatures + numTasks} ` +
       `(${numTasks} label columns first, then ${numFeatures} features) or ${numFeatures} (features only).`,
   );
@@ -157,7 +165,7 @@ export function prepareForModel(data: Dataset, scoring: ScoringModel): Dataset {
   for (const vc of vocab.columns) {
     const name = data.features[vc.feature]?.name;
     if (name !== vc.name) {
-      throw new Error(
+      throw new ScoringLayoutError(
         `Feature ${vc.feature + 1} of the file is ${JSON.stringify(name ?? null)}; the model reads the categorical column ${JSON.stringify(vc.name)} there.`,
       );
     }
@@ -167,8 +175,8 @@ export function prepareForModel(data: Dataset, scoring: ScoringModel): Dataset {
 
 /**
  * Scores a CSV (a file with the label columns or one with only the features) with a saved model.
- * @throws CsvParseError for bad rows (line and column named), Error for a layout the model
- *   cannot read.
+ * @throws CsvParseError for bad rows (line and column named), ScoringLayoutError for a layout
+ *   the model cannot read.
  */
 export async function predictCsv(
   source: CsvSource,
