@@ -11,47 +11,35 @@ import {
   XAxis,
   YAxis,
 } from 'recharts';
-import type { LiveSeries, SeriesPoint } from '../state/types';
+import { useId, useState } from 'react';
+import type { LiveSeries } from '../state/types';
 import { ChartFrame } from './ChartFrame';
 import { taskColor } from './colors';
 import { decimate } from './decimate';
 import { aucDomain, niceTicks, tickDecimals } from './scale';
+import { epochTicks, fmtX, summariseLatest, xEnd } from './chartData';
 
 /** Points drawn per streaming line; the store may keep more, the SVG never gets more. */
 export const MAX_DRAWN_POINTS = 300;
 
 interface Props {
   series: LiveSeries;
-  /** Draw the streaming train AUC too (default true). */
-  showTrain?: boolean;
   height?: number;
   title?: string;
 }
 
-/** Whole epochs as ticks when there are few, otherwise recharts' own. */
-export function epochTicks(maxX: number): number[] | undefined {
-  const last = Math.max(1, Math.ceil(maxX));
-  if (last > 20) return undefined;
-  return Array.from({ length: last + 1 }, (_, i) => i);
-}
-
-export function maxX(lines: SeriesPoint[][]): number {
-  let m = 0;
-  for (const l of lines) for (const p of l) if (p.x > m) m = p.x;
-  return m;
-}
-
-const fmtX = (x: number) => (Number.isInteger(x) ? String(x) : x.toFixed(2));
-
-export function LiveAucChart({ series, showTrain = true, height = 280, title }: Props) {
+export function LiveAucChart({ series, height = 280, title }: Props) {
   const { taskNames } = series;
+  const toggleId = useId();
+  // Hiding the streaming lines re-ranges the axis onto the validation curves.
+  const [showTrain, setShowTrain] = useState(true);
   const train = showTrain ? series.trainAuc.map((l) => decimate(l, MAX_DRAWN_POINTS)) : [];
   const val = series.valAuc;
   const values = [...train, ...val].flatMap((l) => l.map((p) => p.value));
   const domain = aucDomain(values);
   const yTicks = niceTicks(domain);
   const digits = tickDecimals(yTicks);
-  const xMax = Math.max(1, maxX([...train, ...val]));
+  const xMax = xEnd([...series.trainAuc, ...val]);
   const empty = values.length === 0;
   const legend = taskNames.flatMap((t, i) => [
     { label: `${t} · validation`, color: taskColor(i) },
@@ -66,6 +54,21 @@ export function LiveAucChart({ series, showTrain = true, height = 280, title }: 
       what="AUC chart"
       legend={legend}
       empty={empty}
+      actions={
+        <label
+          htmlFor={toggleId}
+          className="inline"
+          title="Show or hide the dashed train-AUC lines; hiding them zooms the axis onto the validation AUC."
+        >
+          <input
+            id={toggleId}
+            type="checkbox"
+            checked={showTrain}
+            onChange={(e) => setShowTrain(e.target.checked)}
+          />
+          Show train AUC
+        </label>
+      }
       caption={
         <>
           Solid lines with dots: validation AUC after each epoch. Dashed: train AUC over the most
@@ -136,14 +139,4 @@ export function LiveAucChart({ series, showTrain = true, height = 280, title }: 
       </div>
     </ChartFrame>
   );
-}
-
-/** "completion 0.8123, like 0.7012 (epoch 3)" — the latest value per task, for screen readers. */
-export function summariseLatest(taskNames: string[], lines: SeriesPoint[][], what: string): string {
-  const parts = taskNames.flatMap((t, i) => {
-    const l = lines[i] ?? [];
-    const p = l[l.length - 1];
-    return p === undefined ? [] : [`${t} ${p.value.toFixed(4)} at epoch ${fmtX(p.x)}`];
-  });
-  return parts.length === 0 ? `no ${what} yet` : `latest ${what}: ${parts.join(', ')}`;
 }

@@ -12,20 +12,23 @@ import type { LiveSeries } from '../state/types';
 import { ChartFrame } from './ChartFrame';
 import { taskColor } from './colors';
 import { decimate } from './decimate';
-import { epochTicks, MAX_DRAWN_POINTS, maxX, summariseLatest } from './LiveAucChart';
+import { MAX_DRAWN_POINTS } from './LiveAucChart';
+import { epochTicks, fmtX, summariseLatest, xEnd } from './chartData';
+import { lossDomain, niceTicks, tickDecimals } from './scale';
 
 interface Props {
   series: LiveSeries;
   height?: number;
 }
 
-const fmtX = (x: number) => (Number.isInteger(x) ? String(x) : x.toFixed(2));
-
 export function LossChart({ series, height = 240 }: Props) {
   const { taskNames } = series;
   const lines = series.loss.map((l) => decimate(l, MAX_DRAWN_POINTS));
   const empty = lines.every((l) => l.length === 0);
-  const xMax = Math.max(1, maxX(lines));
+  const xMax = xEnd(series.loss);
+  const domain = lossDomain(lines.flatMap((l) => l.map((p) => p.value)));
+  const yTicks = niceTicks(domain);
+  const digits = tickDecimals(yTicks);
   const legend = taskNames.map((t, i) => ({ label: `${t} · train loss`, color: taskColor(i) }));
   return (
     <ChartFrame
@@ -54,8 +57,10 @@ export function LossChart({ series, height = 240 }: Props) {
             />
             <YAxis
               type="number"
-              domain={['auto', 'auto']}
-              tickFormatter={(v: number) => v.toFixed(3)}
+              domain={domain}
+              ticks={yTicks}
+              allowDataOverflow
+              tickFormatter={(v: number) => v.toFixed(digits)}
               tick={{ fill: '#1d232a', fontSize: 13 }}
               width={58}
               label={{ value: 'loss', angle: -90, position: 'insideLeft', fill: '#1d232a' }}

@@ -6,6 +6,18 @@
  * with no data the full [0.5, 1] range is shown.
  */
 export function aucDomain(values: Iterable<number>): [number, number] {
+  return paddedDomain(values, { min: 0, max: 1, minPad: 0.01, empty: [0.5, 1] });
+}
+
+/** A y-range for losses: like aucDomain, never below 0, no upper clamp. */
+export function lossDomain(values: Iterable<number>): [number, number] {
+  return paddedDomain(values, { min: 0, max: Infinity, minPad: 0.005, empty: [0, 1] });
+}
+
+function paddedDomain(
+  values: Iterable<number>,
+  o: { min: number; max: number; minPad: number; empty: [number, number] },
+): [number, number] {
   let lo = Infinity;
   let hi = -Infinity;
   for (const v of values) {
@@ -13,11 +25,11 @@ export function aucDomain(values: Iterable<number>): [number, number] {
     if (v < lo) lo = v;
     if (v > hi) hi = v;
   }
-  if (lo === Infinity) return [0.5, 1];
-  const pad = Math.max(0.01, (hi - lo) * 0.1);
+  if (lo === Infinity) return o.empty;
+  const pad = Math.max(o.minPad, (hi - lo) * 0.1);
   const step = niceStep(hi - lo + 2 * pad);
-  const a = Math.max(0, Math.floor((lo - pad) / step) * step);
-  const b = Math.min(1, Math.ceil((hi + pad) / step) * step);
+  const a = Math.max(o.min, Math.floor((lo - pad) / step) * step);
+  const b = Math.min(o.max, Math.ceil((hi + pad) / step) * step);
   return [round6(a), round6(b)];
 }
 
