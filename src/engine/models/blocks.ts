@@ -21,10 +21,91 @@ export function dense(store: ParamStore, name: string, inSize: number, outSize: 
   };
 }
 
+/**
+ * a · b with optional transposes. On WASM a matMul with a transposed operand runs on a slow path
+ * (≈ 15× slower than a plain one at these shapes; test/bench/profile.ts), so there the transpose
+ * is an explicit (cheap) op and the matMul stays plain; other backends transpose in the kernel.
+ * a, b: rank 2, or rank 3 with equal batch dims.
+ */
+export function matMulT<R extends tf.Rank.R2 | tf.Rank.R3>(
+  a: tf.Tensor<R>,
+  b: tf.Tensor<R>,
+  transposeA: boolean,
+  transposeB: boolean,
+): tf.Tensor<R> {
+  if (tf.getBackend() !== 'wasm') return tf.matMul(a, b, transposeA, transposeB) as tf.Tensor<R>;
+  const perm = a.rank === 2 ? [1, 0] : [0, 2, 1];
+  return tf.matMul(
+    transposeA ? tf.transpose(a, perm) : a,
+    transposeB ? tf.transpose(b, perm) : b,
+  ) as tf.Tensor<R>;
+}
+
+/**
+ * Whether `x` can carry a gradient in the current tf.grads/variableGrads scope: a variable, or
+ * the output of an op recorded on the active tape. The training batch (made from data before the
+ * scope) cannot, so layers reading it skip dx — the largest matMul of the backward pass.
+ */
+function needsGradient(x: tf.Tensor): boolean {
+  if (x instanceof tf.Variable) return true;
+  const tape = tf.engine().state.activeTape;
+  if (!tape) return false;
+  for (let i = tape.length - 1; i >= 0; i--) {
+    const outputs = tape[i].outputs;
+    for (let k = 0; k < outputs.length; k++) if (outputs[k].id === x.id) return true;
+  }
+  return false;
+}
+
+/**
+ * y = act(x · W + b) as ONE op with a hand-written gradient (plain matMuls only, see matMulT).
+ * x [B, in], W [in, out], b [out] → [B, out] (forward: one fused matMul+bias+ReLU kernel); or
+ * x [G, B, in], W [G, in, out], b [G, 1, out] → [G, B, out] (a bank's batched deeper layers).
+ */
+export function affine<R extends tf.Rank.R2 | tf.Rank.R3>(
+  x: tf.Tensor<R>,
+  kernel: tf.Tensor,
+  bias: tf.Tensor,
+  relu: boolean,
+): tf.Tensor<R> {
+  const rank2 = x.rank === 2;
+  const withDx = needsGradient(x);
+  const op = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+    const save = args[args.length - 1] as tf.GradSaveFunc;
+    const w = args[0] as tf.Tensor<R>;
+    const b = args[1] as tf.Tensor;
+    let y: tf.Tensor<R>;
+    if (rank2) {
+      y = tf.fused.matMul({
+        a: x as tf.Tensor2D,
+        b: w as tf.Tensor2D,
+        bias: b,
+        activation: relu ? 'relu' : 'linear',
+      }) as tf.Tensor<R>;
+    } else {
+      const z = tf.add(tf.matMul(x, w), b) as tf.Tensor<R>;
+      y = relu ? tf.relu(z) : z;
+    }
+    // Saved (kept by the engine) because x may be an intermediate that the forward's tidy frees.
+    save([y, x]);
+    return {
+      value: y,
+      gradFunc: (dy: tf.Tensor<R>, saved: tf.Tensor[]) => {
+        // ReLU passes the gradient where its output is positive (step(0) = 0, as tf.relu's).
+        const dz = relu ? (tf.mul(dy, tf.step(saved[0])) as tf.Tensor<R>) : dy;
+        const dw = matMulT(saved[1] as tf.Tensor<R>, dz, true, false);
+        const db = rank2 ? tf.sum(dz, 0) : tf.sum(dz, 1, true);
+        return withDx ? [dw, db, matMulT(dz, w, false, true)] : [dw, db];
+      },
+    };
+  });
+  // x is an op input only when it needs a gradient; otherwise the closure reads it.
+  return (withDx ? op(kernel, bias, x) : op(kernel, bias)) as tf.Tensor<R>;
+}
+
 /** x [B, in] → [B, out]; ReLU when `relu`. */
 export function denseForward(layer: Dense, x: tf.Tensor2D, relu: boolean): tf.Tensor2D {
-  const y = tf.add(tf.matMul(x, layer.kernel as tf.Tensor2D), layer.bias) as tf.Tensor2D;
-  return relu ? tf.relu(y) : y;
+  return affine(x, layer.kernel, layer.bias, relu);
 }
 
 /** A stack of dense layers with ReLU on hidden layers (and on the last when `activateLast`). */
@@ -120,8 +201,7 @@ export function bankForward(b: Bank, x: tf.Tensor2D | tf.Tensor3D): tf.Tensor3D 
   }
   for (let i = first; i < b.layers.length; i++) {
     const { kernel, bias } = b.layers[i];
-    const y = tf.add(tf.matMul(h, kernel as tf.Tensor3D), bias) as tf.Tensor3D;
-    h = relu(i) ? tf.relu(y) : y;
+    h = affine(h, kernel, bias, relu(i));
   }
   return tf.transpose(h, [1, 0, 2]);
 }
@@ -178,5 +258,16 @@ export function towerForward(t: Bank, x: tf.Tensor2D | tf.Tensor3D): tf.Tensor2D
 
 /** Mixture: gates [B, G, E] · experts [B, E, H] → [B, G, H] (one batched matMul, equal batch dims). */
 export function mix(gates: tf.Tensor3D, experts: tf.Tensor3D): tf.Tensor3D {
-  return tf.matMul(gates, experts);
+  const op = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+    (args[2] as tf.GradSaveFunc)([args[0] as tf.Tensor3D, args[1] as tf.Tensor3D]);
+    return {
+      value: tf.matMul(args[0] as tf.Tensor3D, args[1] as tf.Tensor3D) as tf.Tensor3D,
+      // d gates = dy · expertsᵀ, d experts = gatesᵀ · dy, with plain matMuls on WASM.
+      gradFunc: (dy: tf.Tensor3D, [g, e]: tf.Tensor[]) => [
+        matMulT(dy, e as tf.Tensor3D, false, true),
+        matMulT(g as tf.Tensor3D, dy, true, false),
+      ],
+    };
+  });
+  return op(gates, experts) as tf.Tensor3D;
 }

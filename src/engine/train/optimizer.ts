@@ -13,3 +13,117 @@ export const ADAM_EPSILON = 1e-7;
 export function createAdam(learningRate: number): tf.AdamOptimizer {
   return tf.train.adam(learningRate, ADAM_BETA1, ADAM_BETA2, ADAM_EPSILON);
 }
+
+/** Variables with at least this many scalars get their own moments (see FlatAdam). */
+const OWN_GROUP_MIN_SIZE = 2048;
+
+interface AdamGroup {
+  variables: tf.Variable[];
+  sizes: number[];
+  /** First and second moments, flat [Σ sizes]. */
+  m: tf.Variable;
+  v: tf.Variable;
+}
+
+/**
+ * Adam that updates a model's variables in a few flat groups: every large variable alone, all
+ * small ones (biases, towers, gates of small models) concatenated into one 1-D group. One group
+ * update is a dozen element-wise kernels, where tf.train.adam spends ~14 per variable — on WASM
+ * each kernel costs ~20 µs of engine overhead, most of a batch-32 step. Large variables stay
+ * apart because WASM's Slice copies its whole source first (readSync), so cutting a big flat
+ * update back into variables would cost more than it saves. Same rule as tf.train.adam with an
+ * explicit epsilon:
+ *   m ← β1·m + (1−β1)·g,  v ← β2·v + (1−β2)·g²,  p ← p − lr/(1−β1ᵗ) · m / (√(v/(1−β2ᵗ)) + ε)
+ * with the bias corrections computed in float64 on the JS side.
+ */
+export class FlatAdam {
+  private readonly variables: tf.Variable[];
+  private readonly groups: AdamGroup[];
+  /** Index into `groups` and position inside it, per variable (gradients come in variable order). */
+  private readonly where: [number, number][];
+  /** Constants made once (a number operand would become a new scalar tensor every step). */
+  private readonly consts: tf.Scalar[];
+  private t = 0;
+  private disposed = false;
+
+  constructor(
+    variables: tf.Variable[],
+    private readonly learningRate: number,
+    private readonly beta1 = ADAM_BETA1,
+    private readonly beta2 = ADAM_BETA2,
+    epsilon = ADAM_EPSILON,
+  ) {
+    this.variables = [...variables];
+    const small = this.variables.filter((v) => v.size < OWN_GROUP_MIN_SIZE);
+    const members = [
+      ...this.variables.filter((v) => v.size >= OWN_GROUP_MIN_SIZE).map((v) => [v]),
+      ...(small.length > 0 ? [small] : []),
+    ];
+    this.groups = members.map((vars) => {
+      const sizes = vars.map((v) => v.size);
+      const total = sizes.reduce((a, b) => a + b, 0);
+      return {
+        variables: vars,
+        sizes,
+        // tidy frees the zeros tensors the variables were made from.
+        m: tf.tidy(() => tf.variable(tf.zeros([total]), false)),
+        v: tf.tidy(() => tf.variable(tf.zeros([total]), false)),
+      };
+    });
+    this.where = this.variables.map((v) => {
+      const g = this.groups.findIndex((grp) => grp.variables.includes(v));
+      return [g, this.groups[g].variables.indexOf(v)];
+    });
+    this.consts = [beta1, 1 - beta1, beta2, 1 - beta2, epsilon].map((c) => tf.keep(tf.scalar(c)));
+  }
+
+  /** Number of updates applied so far. */
+  get iterations(): number {
+    return this.t;
+  }
+
+  /** One update; grads[i] is the gradient of the constructor's variables[i] (same shape). */
+  applyGradients(grads: tf.Tensor[]): void {
+    if (this.disposed) throw new Error('FlatAdam: used after dispose()');
+    if (grads.length !== this.variables.length) {
+      throw new Error(`FlatAdam: ${grads.length} gradients for ${this.variables.length} variables`);
+    }
+    this.t++;
+    const [b1, c1, b2, c2, eps] = this.consts;
+    const byGroup: tf.Tensor[][] = this.groups.map(() => []);
+    grads.forEach((g, i) => {
+      const [k, j] = this.where[i];
+      byGroup[k][j] = g;
+    });
+    tf.tidy(() => {
+      const stepSize = tf.scalar(this.learningRate / (1 - this.beta1 ** this.t));
+      const vScale = tf.scalar(1 / (1 - this.beta2 ** this.t));
+      this.groups.forEach((grp, k) => {
+        const gs = byGroup[k];
+        const g = gs.length === 1 ? gs[0] : tf.concat(gs.map((x) => tf.reshape(x, [-1])));
+        const m = tf.add(tf.mul(grp.m, b1), tf.mul(tf.reshape(g, [-1]), c1));
+        const v = tf.add(tf.mul(grp.v, b2), tf.mul(tf.square(tf.reshape(g, [-1])), c2));
+        grp.m.assign(m);
+        grp.v.assign(v);
+        const delta = tf.div(tf.mul(m, stepSize), tf.add(tf.sqrt(tf.mul(v, vScale)), eps));
+        let offset = 0;
+        grp.variables.forEach((p, j) => {
+          const size = grp.sizes[j];
+          const part = gs.length === 1 ? delta : tf.slice(delta, [offset], [size]);
+          offset += size;
+          p.assign(tf.sub(p, tf.reshape(part, p.shape)));
+        });
+      });
+    });
+  }
+
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    for (const grp of this.groups) {
+      grp.m.dispose();
+      grp.v.dispose();
+    }
+    for (const c of this.consts) c.dispose();
+  }
+}

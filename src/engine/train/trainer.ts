@@ -18,8 +18,8 @@ import { exactAuc } from '../metrics/auc';
 import { logloss } from '../metrics/logloss';
 import { StreamingAuc } from '../metrics/streaming';
 import type { MultiTaskModel } from '../models/types';
-import { perTaskSigmoidCrossEntropy, weightedTaskLoss } from './loss';
-import { createAdam } from './optimizer';
+import { weightedSigmoidCrossEntropy } from './loss';
+import { FlatAdam } from './optimizer';
 import {
   NonFiniteLossError,
   type EpochEvent,
@@ -167,7 +167,7 @@ export class Trainer {
   private evalX: Float32Array | null = null;
   private evalY: Float32Array | null = null;
 
-  private optimizer: tf.AdamOptimizer | null = null;
+  private optimizer: FlatAdam | null = null;
   private lossWeights: tf.Tensor1D | null = null;
   private readonly streaming: StreamingAuc[];
 
@@ -407,7 +407,9 @@ export class Trainer {
     if (this.train.rows.length === 0) throw new Error('The training split has no rows');
     const t0 = now();
     if (this.stepInEpoch === 0) this.beginEpoch();
-    if (!this.optimizer) this.optimizer = createAdam(this.config.learningRate);
+    if (!this.optimizer) {
+      this.optimizer = new FlatAdam(this.model.variables, this.config.learningRate);
+    }
     if (!this.lossWeights) {
       this.lossWeights = tf.tensor1d(this.config.lossWeights ?? new Array(this.numTasks).fill(1));
     }
@@ -426,13 +428,15 @@ export class Trainer {
         // On the CPU backend these tensors alias the reused buffers: they must not outlive the step.
         const x = tf.tensor2d(this.xBuf.subarray(0, n * F), [n, F]);
         const y = tf.tensor2d(this.yBuf.subarray(0, n * T), [n, T]);
+        const variables = this.model.variables;
         const { grads } = tf.variableGrads(() => {
           const logits = (kept.logits = tf.keep(this.model.forward(x)));
-          const perTask = (kept.perTask = tf.keep(perTaskSigmoidCrossEntropy(logits, y)));
-          return weightedTaskLoss(perTask, weights);
-        }, this.model.variables);
-        // The NamedTensor[] form is the one every optimizer's typings accept.
-        optimizer.applyGradients(Object.entries(grads).map(([name, tensor]) => ({ name, tensor })));
+          const { loss, perTask } = weightedSigmoidCrossEntropy(logits, y, weights);
+          kept.perTask = perTask; // already kept by the loss op
+          return loss;
+        }, variables);
+        // A variable the loss does not reach (none today) gets a zero gradient, not a crash.
+        optimizer.applyGradients(variables.map((v) => grads[v.name] ?? tf.zerosLike(v)));
         // concat makes a fresh buffer, so the labels survive the reuse of yBuf.
         kept.trace = tf.keep(tf.concat([kept.logits as tf.Tensor2D, y], 1));
       });
