@@ -2,7 +2,7 @@
  * A chart's frame: title, an HTML legend (the same entries are drawn into the PNG), the
  * "Save as PNG" button and a caption. The chart itself is the child.
  */
-import { useRef, type ReactNode } from 'react';
+import { useId, useRef, type ReactNode } from 'react';
 import { fileSlug } from '../export/download';
 import { renderChartPng, type PngLegendItem } from '../export/png';
 import { SavePngButton } from '../export/SavePngButton';
@@ -23,10 +23,13 @@ interface Props {
 
 export function ChartFrame({ title, what, legend, caption, empty, children, actions }: Props) {
   const ref = useRef<HTMLElement>(null);
+  const titleId = useId();
   return (
-    <figure className="chart-frame" ref={ref}>
+    <figure className="chart-frame" ref={ref} aria-labelledby={titleId}>
       <div className="chart-head">
-        <h3 className="chart-title">{title}</h3>
+        <h3 className="chart-title" id={titleId}>
+          {title}
+        </h3>
         <div className="chart-actions">
           {actions}
           <SavePngButton

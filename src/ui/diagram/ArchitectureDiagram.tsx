@@ -114,6 +114,8 @@ export function ArchitectureDiagram({ settings, taskNames, numFeatures }: Props)
         viewBox={`0 0 ${d.width} ${d.height}`}
         width={d.width}
         height={d.height}
+        // Never drawn larger than its natural size (small models would get huge text).
+        style={{ maxWidth: `${d.width}px` }}
         role="img"
         aria-label={`${title}. ${description}`}
         fontFamily="system-ui, sans-serif"
@@ -172,7 +174,10 @@ export function ArchitectureDiagram({ settings, taskNames, numFeatures }: Props)
         ))}
       </svg>
       <figcaption>
-        {description} Dashed lines: what each gate reads to choose its weights.
+        {description}
+        {d.nodes.some((n) => n.kind === 'gate')
+          ? ' Dashed lines: what each gate reads to choose its weights.'
+          : ''}
       </figcaption>
     </figure>
   );

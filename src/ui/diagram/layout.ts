@@ -56,6 +56,9 @@ const GATE = { w: 64, h: 30 };
 const TOWER = { w: 84, h: 40 };
 const OUTPUT = { h: 30 };
 
+/** Box width that fits `label` in 12 px bold (≈ 7.4 px per character) with side padding. */
+const fit = (label: string, min: number) => Math.max(min, Math.ceil(7.4 * label.length + 18));
+
 const widths = (w: number[]) => (w.length === 0 ? 'linear' : w.join('-'));
 
 /** Boxes of a group of `n` experts, capped at MAX_SHOWN (the last one says "+k more"). */
@@ -167,6 +170,7 @@ export function layoutDiagram(
         x: 0,
         y,
         ...TOWER,
+        w: fit(`${t} net`, TOWER.w),
         color: taskColor(k),
       }));
       rowWidths.push(placeRow([nets], y, 0));
@@ -230,7 +234,7 @@ export function layoutDiagram(
         x: 0,
         y,
         ...GATE,
-        w: Math.max(GATE.w, 7 * (t.length + 5)),
+        w: fit(`${t} gate`, GATE.w),
         color: taskColor(k),
       }));
       const sharedGate: DiagramNode | null =
@@ -279,7 +283,7 @@ export function layoutDiagram(
     x: 0,
     y,
     ...TOWER,
-    w: Math.max(TOWER.w, 7 * (t.length + 6)),
+    w: fit(`${t} tower`, TOWER.w),
     color: taskColor(k),
   }));
   rowWidths.push(placeRow([towers], y, 0));
@@ -295,7 +299,7 @@ export function layoutDiagram(
     label: `P(${t})`,
     x: 0,
     y,
-    w: Math.max(TOWER.w, 8 * (t.length + 4)),
+    w: fit(`P(${t})`, TOWER.w),
     h: OUTPUT.h,
     color: taskColor(k),
   }));
