@@ -235,6 +235,8 @@ export function layoutDiagram(
         y,
         ...GATE,
         w: fit(`${t} gate`, GATE.w),
+        // Two lines of text need a taller pill.
+        h: s.gateHidden.length === 0 ? GATE.h : 40,
         color: taskColor(k),
       }));
       const sharedGate: DiagramNode | null =
@@ -243,10 +245,12 @@ export function layoutDiagram(
               id: `L${l}gs`,
               kind: 'gate',
               label: 'shared gate',
+              sub: s.gateHidden.length === 0 ? undefined : `hidden ${widths(s.gateHidden)}`,
               x: 0,
               y,
               ...GATE,
-              w: 90,
+              h: s.gateHidden.length === 0 ? GATE.h : 40,
+              w: 100,
               color: SHARED_COLOR,
             }
           : null;
