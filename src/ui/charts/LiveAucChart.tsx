@@ -63,6 +63,7 @@ export function LiveAucChart({ series, height = 280, title }: Props) {
           <input
             id={toggleId}
             type="checkbox"
+            title="Show or hide the dashed train-AUC lines; hiding them zooms the axis onto the validation AUC."
             checked={showTrain}
             onChange={(e) => setShowTrain(e.target.checked)}
           />
