@@ -5,6 +5,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { allRows } from '../engine/data/dataset';
 import { deserializeModel } from '../engine/io/modelFile';
+import { ScoringLayoutError, prepareForModel } from '../engine/io/predict';
 import { metricsByTask, predictionsCsv } from '../engine/io/results';
 import { useNodeBackend } from '../engine/testing/nodeBackend';
 import { Trainer, defaultTrainConfig } from '../engine/train/trainer';
@@ -24,10 +25,22 @@ export async function runEvaluate(args: EvaluateArgs, io: CliIO): Promise<number
   try {
     const parsed = await loadCsv(
       args.data,
-      { maxRows: args.maxRows, labels: taskNames.length, labelNames: taskNames },
+      {
+        maxRows: args.maxRows,
+        labels: taskNames.length,
+        labelNames: taskNames,
+        categorical: loaded.vocabulary?.columns.map((c) => c.name),
+      },
       reporter,
     );
-    const data = parsed.dataset;
+    let data = parsed.dataset;
+    try {
+      // Categorical columns: the saved vocabulary's ids (unseen values → 0).
+      data = prepareForModel(data, loaded);
+    } catch (e) {
+      if (e instanceof ScoringLayoutError) throw new CliError(`${args.data}: ${e.message}`);
+      throw e;
+    }
     if (data.features.length !== model.config.numFeatures) {
       throw new CliError(
         `${args.data}: ${data.features.length} feature columns, the model expects ${model.config.numFeatures}`,

@@ -167,7 +167,7 @@ describe('predictCsv', () => {
   });
 });
 
-describe('runner: categorical train, warm start 2 → 3 tasks, predict, paddlerec', () => {
+describe('runner: categorical train, warm start 2 → 3 tasks, predict, evaluate, paddlerec', () => {
   it('works end to end', async () => {
     const two = path.join(tmp, 'two.csv');
     const three = path.join(tmp, 'three.csv');
@@ -239,6 +239,13 @@ describe('runner: categorical train, warm start 2 → 3 tasks, predict, paddlere
       ),
     ).toBe(2);
     expect(bad.err()).toMatch(/columns; the model expects/);
+
+    // evaluate reads the categorical columns through the saved vocabulary too.
+    const ioE = capture();
+    expect(await main(['evaluate', '--model-dir', run3, '--data', three], ioE), ioE.err()).toBe(0);
+    const metrics = (JSON.parse(ioE.out()) as { metrics: Record<string, { auc: number }> }).metrics;
+    expect(Object.keys(metrics)).toEqual(['completion', 'like', 'share']);
+    expect(metrics.share.auc).toBeGreaterThan(0);
 
     const io4 = capture();
     expect(await main(['paddlerec', '--model-dir', run3], io4), io4.err()).toBe(0);
