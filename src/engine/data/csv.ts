@@ -29,7 +29,16 @@ export type CsvSource = string | Blob | AsyncIterable<Uint8Array | string>;
 export interface ParseCsvOptions extends CsvOptions {
   /** Bytes per Blob slice and characters per parser call (default 1 MiB). */
   chunkSize?: number;
+  /**
+   * Largest accepted input in bytes (default 1 GiB). Checked against sizeHint / Blob.size BEFORE
+   * anything is read (a 2 GB upload fails at once, with its size), and again while a stream of
+   * unknown size is read.
+   */
+  maxBytes?: number;
 }
+
+/** Default ParseCsvOptions.maxBytes: 1 GiB (the columnar copy of such a file still fits a tab). */
+export const DEFAULT_MAX_BYTES = 1024 * 1024 * 1024;
 
 /** Rows per storage chunk of a column: columns grow chunk by chunk, then are joined once. */
 const ROWS_PER_CHUNK = 16384;
@@ -309,7 +318,12 @@ class TableBuilder {
 
   private cellMessage(j: number, cell: string): string {
     const where = `Line ${this.line}, column ${j + 1} (${JSON.stringify(this.layout?.colNames[j] ?? '')})`;
-    if (cellProblem === CELL_EMPTY) return `${where}: the cell is empty.`;
+    if (cellProblem === CELL_EMPTY) {
+      const last = this.layout !== null && j === this.layout.ncols - 1;
+      return last
+        ? `${where}: the cell is empty (does the line end with a stray comma?).`
+        : `${where}: the cell is empty.`;
+    }
     if (cellProblem === CELL_NON_FINITE)
       return `${where}: ${quoteCell(cell)} is not a finite number.`;
     return `${where}: ${quoteCell(cell)} is not a number.`;
@@ -334,9 +348,31 @@ class TableBuilder {
   /** Decides header, label and feature columns from the first non-blank row. */
   private resolve(first: string[]): Resolved {
     const ncols = first.length;
+    if (ncols === 1) {
+      // One column: most likely another separator (Excel in many locales writes ';').
+      const sep = first[0].includes(';') ? 'semicolon' : first[0].includes('\t') ? 'tab' : null;
+      if (sep) {
+        this.fail(
+          `Line ${this.line}: the file looks like ${sep}-separated values; this reader needs commas between values (save it as comma-separated CSV).`,
+        );
+      }
+    }
     const h = this.opts.header ?? 'auto';
     this.hasHeader = h === 'auto' ? !first.some(isValueLike) : h;
     const header = this.hasHeader ? first.map((c) => c.trim()) : null;
+    if (header) {
+      const seen = new Map<string, number>();
+      header.forEach((name, j) => {
+        const earlier = seen.get(name);
+        if (name !== '' && earlier !== undefined) {
+          this.fail(
+            `Line ${this.line}, column ${j + 1}: the header repeats the name ${JSON.stringify(name)} of column ${earlier + 1}; column names must be unique.`,
+            j + 1,
+          );
+        }
+        seen.set(name, j);
+      });
+    }
 
     const spec = this.opts.labelColumns ?? DEFAULT_LABEL_COLUMNS;
     let labelCols: number[];
@@ -633,6 +669,42 @@ function sourceSize(source: CsvSource): number | undefined {
   return undefined;
 }
 
+const megabytes = (n: number): string => (n / (1024 * 1024)).toFixed(1);
+
+/**
+ * Recognises files that are not comma-separated UTF-8 text from the start of the decoded text
+ * (the first chunk), so the user gets the real reason instead of a confusing cell error.
+ * Returns a message, or null when the text looks fine.
+ */
+function sniffProblem(text: string): string | null {
+  const c0 = text.charCodeAt(0);
+  // gzip starts 1f 8b (8b is not valid UTF-8, so it decodes to U+FFFD); zip starts "PK\x03\x04".
+  if (c0 === 0x1f && (text.charCodeAt(1) === 0xfffd || text.charCodeAt(1) === 0x8b)) {
+    return 'The file looks like a compressed file (gzip); unzip it first and load the .csv inside.';
+  }
+  if (text.startsWith('PK\u0003\u0004')) {
+    return 'The file looks like a compressed file (zip); unzip it first and load the .csv inside.';
+  }
+  const n = Math.min(text.length, 4096);
+  let nul = 0;
+  let control = 0;
+  for (let i = 0; i < n; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0) nul++;
+    else if ((c < 32 && c !== 9 && c !== 10 && c !== 13) || c === 0xfffd) control++;
+  }
+  // UTF-16 text of ASCII characters has a 0 byte in every other position.
+  if (nul > n / 4)
+    return 'The file looks like UTF-16 text; save it as UTF-8 (plain CSV) and load it again.';
+  if (nul > 0 || control > n / 10) {
+    return 'The file does not look like a text CSV file (it holds binary data near the start).';
+  }
+  if (text.indexOf('\n') < 0 && /\r[^\r]/.test(text)) {
+    return 'The file ends its lines with a lone carriage return (CR, old Mac style); save it with LF or CRLF line ends.';
+  }
+  return null;
+}
+
 const nowMs = (): number => performance.now();
 const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 0));
 
@@ -666,6 +738,13 @@ export async function parseCsv(
   const t0 = nowMs();
   const chunkSize = Math.max(1, opts.chunkSize ?? DEFAULT_CHUNK_SIZE);
   const totalBytes = opts.sizeHint ?? sourceSize(source);
+  const maxBytes = opts.maxBytes ?? DEFAULT_MAX_BYTES;
+  const tooLarge = (size: number, known: boolean): CsvParseError =>
+    new CsvParseError(
+      `The file ${known ? 'is' : 'is more than'} ${megabytes(size)} MB, more than the ${megabytes(maxBytes)} MB this page accepts (maxBytes); use a smaller file or a sample of its rows.`,
+      { line: 0, column: 0 },
+    );
+  if (totalBytes !== undefined && totalBytes > maxBytes) throw tooLarge(totalBytes, true);
   const table = new TableBuilder(opts);
   // Each slow line is handed over alone, so the newline setting never matters.
   const papa = new Papa.Parser({ delimiter: ',', newline: '\n', quoteChar: '"' });
@@ -695,6 +774,8 @@ export async function parseCsv(
     if (atStart && pending.length > 0) {
       atStart = false;
       if (pending.charCodeAt(0) === 0xfeff) pending = pending.slice(1);
+      const problem = sniffProblem(pending);
+      if (problem) throw new CsvParseError(problem, { line: 1, column: 0 });
     }
     const s = pending;
     const stop = isLast ? s.length : s.lastIndexOf('\n') + 1;
@@ -710,6 +791,7 @@ export async function parseCsv(
 
   for await (const piece of readText(source, chunkSize)) {
     bytes += piece.bytes;
+    if (bytes > maxBytes) throw tooLarge(bytes, false);
     pieces.push(piece.text);
     piecesLength += piece.text.length;
     if (piecesLength < chunkSize) continue; // gather tiny stream chunks into one pass
