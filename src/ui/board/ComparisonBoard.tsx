@@ -16,6 +16,8 @@ import {
 import type { RunRecord, SeriesPoint } from '../state/types';
 import { ChartFrame } from '../charts/ChartFrame';
 import { runColor, taskColor } from '../charts/colors';
+import { decimate } from '../charts/decimate';
+import { MAX_DRAWN_POINTS } from '../charts/LiveAucChart';
 import { aucDomain, niceTicks, tickDecimals } from '../charts/scale';
 import { downloadText } from '../export/download';
 import { SavePngButton } from '../export/SavePngButton';
@@ -60,11 +62,11 @@ function OverlayChart({
   taskIndex: number;
   colorOf: (id: string) => string;
 }) {
-  const curves = runs.map((r) => runCurve(r, task));
+  const curves = runs.map((r) => decimate(runCurve(r, task), MAX_DRAWN_POINTS));
   const domain = aucDomain(curves.flatMap((c) => c.map((p) => p.value)));
   const ticks = niceTicks(domain);
   const digits = tickDecimals(ticks);
-  const maxEpoch = Math.max(1, ...curves.map((c) => c.length));
+  const maxEpoch = Math.max(1, ...curves.map((c) => (c.length > 0 ? c[c.length - 1].x : 1)));
   const legend = runs.map((r) => ({ label: `${r.id} · ${r.modelLabel}`, color: colorOf(r.id) }));
   return (
     <ChartFrame

@@ -34,7 +34,8 @@ export function LiveAucChart({ series, height = 280, title }: Props) {
   // Hiding the streaming lines re-ranges the axis onto the validation curves.
   const [showTrain, setShowTrain] = useState(true);
   const train = showTrain ? series.trainAuc.map((l) => decimate(l, MAX_DRAWN_POINTS)) : [];
-  const val = series.valAuc;
+  // One point per epoch is small, but a 1000-epoch run should not draw 1000 dots.
+  const val = series.valAuc.map((l) => decimate(l, MAX_DRAWN_POINTS));
   const values = [...train, ...val].flatMap((l) => l.map((p) => p.value));
   const domain = aucDomain(values);
   const yTicks = niceTicks(domain);
