@@ -4,9 +4,14 @@
  *
  * Baselines:
  * - parsing: a bare byte scan over the same bytes (counts separators only) → parse / scan ratio;
- * - training: a bare tfjs step loop on fixed tensors with the same model and optimizer → our
- *   Trainer (batches drawn and scaled from the dataset, progress readbacks) / bare loop;
- * - fused experts: MMoE with the experts and gates as separate matMuls in a loop over experts.
+ * - training: a bare step loop on fixed tensors with the same model, loss and optimizer as the
+ *   Trainer → our Trainer (batches drawn and scaled from the dataset, progress readbacks) / bare;
+ *   and the same model trained the stock tfjs way (tf.train.adam, op-by-op loss) → step / stock;
+ * - fused experts: our MMoE step vs the MMoE peers write (a matMul per expert and gate, a loop
+ *   to mix, tf.train.adam);
+ * - FLOP-bound fraction: model matMul FLOPs per sample (forward + backward ≈ 3 × forward) ×
+ *   samples/s, over the rate of a big square matMul on the same backend.
+ * Every speed is the median of ROUNDS alternating measurements (the machine may be shared).
  */
 import { createReadStream, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -14,13 +19,16 @@ import { gunzipSync, createGunzip } from 'node:zlib';
 import os from 'node:os';
 import * as tf from '@tensorflow/tfjs';
 import { parseCsv } from '../../src/engine/data/csv';
-import { allRows, datasetBytes, headRows } from '../../src/engine/data/dataset';
+import { allRows, datasetBytes, fillBatch, headRows } from '../../src/engine/data/dataset';
 import { fitScaling } from '../../src/engine/data/scaling';
 import { createModel, listModels } from '../../src/engine/models/registry';
 import { resolvePreset } from '../../src/engine/models/presets';
 import { Trainer } from '../../src/engine/train/trainer';
-import { createAdam } from '../../src/engine/train/optimizer';
-import { perTaskSigmoidCrossEntropy } from '../../src/engine/train/loss';
+import { createAdam, FlatAdam } from '../../src/engine/train/optimizer';
+import {
+  perTaskSigmoidCrossEntropy,
+  weightedSigmoidCrossEntropy,
+} from '../../src/engine/train/loss';
 import { useNodeBackend } from '../../src/engine/testing/nodeBackend';
 import type { Dataset } from '../../src/engine/data/types';
 import type { ModelConfig, ModelName } from '../../src/engine/models/types';
@@ -30,6 +38,12 @@ const dataDir = path.resolve(root, '../shared/data/video');
 const outDir = path.join(root, 'docs/results');
 const quick = process.argv.includes('--quick');
 const BATCHES = [32, 512];
+const ROUNDS = quick ? 1 : 3;
+
+const median = (xs: number[]): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
 
 const now = () => performance.now();
 const round = (v: number, d = 0) => Math.round(v * 10 ** d) / 10 ** d;
@@ -80,7 +94,11 @@ function censusConfig(name: ModelName, F: number, T: number): ModelConfig {
   return resolvePreset(name, F, T).model;
 }
 
-/** Bare loop: the same model and optimizer on one fixed batch; no data pipeline, no readbacks. */
+/**
+ * Bare loop: a model and an optimizer on one fixed batch; no data pipeline, no readbacks.
+ * `stock`: tf.train.adam + the op-by-op loss (what plain tfjs code does); otherwise the Trainer's
+ * own step (FlatAdam + the one-op loss).
+ */
 async function bareLoop(
   forward: (x: tf.Tensor2D) => tf.Tensor2D,
   vars: tf.Variable[],
@@ -88,30 +106,98 @@ async function bareLoop(
   T: number,
   batch: number,
   steps: number,
+  stock: boolean,
 ): Promise<number> {
   const x = tf.randomUniform([batch, F], 0, 1, 'float32', 7) as tf.Tensor2D;
   const y = tf.cast(
     tf.greater(tf.randomUniform([batch, T], 0, 1, 'float32', 8), 0.5),
     'float32',
   ) as tf.Tensor2D;
-  const opt = createAdam(0.001);
+  const w = tf.ones([T]) as tf.Tensor1D;
+  const adam = stock ? createAdam(0.001) : null;
+  const flat = stock ? null : new FlatAdam(vars, 0.001);
   const step = () =>
     tf.tidy(() => {
-      opt.minimize(
-        () => tf.sum(perTaskSigmoidCrossEntropy(forward(x), y)) as tf.Scalar,
-        false,
-        vars,
-      );
+      if (adam) {
+        adam.minimize(
+          () => tf.sum(perTaskSigmoidCrossEntropy(forward(x), y)) as tf.Scalar,
+          false,
+          vars,
+        );
+      } else {
+        const { grads } = tf.variableGrads(() => {
+          const { loss, perTask } = weightedSigmoidCrossEntropy(forward(x), y, w);
+          perTask.dispose();
+          return loss;
+        }, vars);
+        flat!.applyGradients(vars.map((v) => grads[v.name]));
+      }
     });
   for (let i = 0; i < 5; i++) step(); // warm-up
   await tf.ready();
   const t0 = now();
   for (let i = 0; i < steps; i++) step();
   const ms = now() - t0;
-  opt.dispose();
+  adam?.dispose();
+  flat?.dispose();
   x.dispose();
   y.dispose();
+  w.dispose();
   return (steps * batch) / (ms / 1000);
+}
+
+/** Model matMul FLOPs per sample, forward + backward ≈ 3 × forward (2 per weight of a kernel). */
+function trainFlopsPerSample(vars: tf.Variable[], cfg: ModelConfig): number {
+  let forward = 0;
+  for (const v of vars) if (v.shape.length >= 2) forward += 2 * v.size;
+  // Mixing: T gates (PLE: + shared gates) × E experts × H per sample, negligible but counted.
+  const H = cfg.expertHidden[cfg.expertHidden.length - 1] ?? 0;
+  if (cfg.model === 'mmoe') forward += 2 * cfg.numTasks * cfg.numExperts * H;
+  if (cfg.model === 'ple') {
+    forward += 2 * cfg.numTasks * (cfg.numExperts + cfg.numTasks * cfg.expertsPerTask) * H;
+  }
+  return 3 * forward;
+}
+
+/** FLOP/s of a big square matMul (n = 1024, plain layout) on the current backend. */
+async function matMulRate(): Promise<number> {
+  const n = 1024;
+  const a = tf.randomUniform([n, n], -1, 1, 'float32', 1);
+  const b = tf.randomUniform([n, n], -1, 1, 'float32', 2);
+  tf.matMul(a, b).dispose();
+  const reps = quick ? 3 : 10;
+  const t0 = now();
+  for (let i = 0; i < reps; i++) {
+    const c = tf.matMul(a, b);
+    await c.data();
+    c.dispose();
+  }
+  const s = (now() - t0) / 1000;
+  a.dispose();
+  b.dispose();
+  return (reps * 2 * n ** 3) / s;
+}
+
+/** fillBatch alone: ms per batch of `batch` random rows (the data pipeline's share of a step). */
+function fillBatchMs(data: Dataset, batch: number): number {
+  const train = allRows(data);
+  const scaling = fitScaling(train, 'standard');
+  const F = data.features.length;
+  const T = data.taskNames.length;
+  const x = new Float32Array(batch * F);
+  const y = new Float32Array(batch * T);
+  const order = Uint32Array.from(train.rows);
+  for (let i = order.length - 1; i > 0; i--) {
+    const j = (i * 2654435761) % (i + 1);
+    [order[i], order[j]] = [order[j], order[i]];
+  }
+  const reps = Math.max(20, Math.floor(200_000 / batch));
+  const t0 = now();
+  for (let r = 0; r < reps; r++) {
+    const start = (r * batch) % (order.length - batch);
+    fillBatch(data, order, start, batch, scaling, x, y);
+  }
+  return (now() - t0) / reps;
 }
 
 /** Our real loop: Trainer.run() over `rows` rows for one epoch (no validation). */
@@ -135,7 +221,7 @@ async function trainerLoop(data: Dataset, cfg: ModelConfig, batch: number, rows:
   return samples / (ms / 1000);
 }
 
-/** Naive MMoE: every expert and gate its own matMul, mixed in a loop (the shape peers write). */
+/** Naive MMoE: every expert and gate its own matMul, mixed in a loop (the shape peers write), default tfjs gradients. */
 function naiveMmoe(cfg: ModelConfig) {
   const { numFeatures: F, numTasks: T, numExperts: E } = cfg;
   const H = cfg.expertHidden[0];
@@ -193,33 +279,52 @@ async function main() {
   const data = parse.data;
   const F = data.features.length;
   const T = data.taskNames.length;
-  const training: Record<
-    string,
-    Record<number, { trainer: number; bare: number; ratio: number }>
-  > = {};
+  const rate = await matMulRate();
+  console.log(`matMul 1024×1024: ${round(rate / 1e9, 2)} GFLOP/s`);
+  const fill: Record<number, number> = {};
+  for (const batch of BATCHES) {
+    fill[batch] = round(fillBatchMs(data, batch), 3);
+    console.log(`fillBatch ${batch} rows: ${fill[batch]} ms`);
+  }
+
+  type Row = {
+    trainer: number;
+    bare: number;
+    stock: number;
+    trainer_over_bare: number;
+    step_over_stock: number;
+    flop_bound_fraction: number;
+  };
+  const training: Record<string, Record<number, Row>> = {};
+  const flopsPerSample: Record<string, number> = {};
   for (const info of listModels()) {
     training[info.name] = {};
+    const cfg = censusConfig(info.name, F, T);
     for (const batch of BATCHES) {
-      const cfg = censusConfig(info.name, F, T);
-      const rows = quick ? batch * 40 : batch === 32 ? 12_800 : 40_960;
-      const ours = await trainerLoop(data, cfg, batch, rows);
-      const model = createModel(cfg);
-      const bare = await bareLoop(
-        (x) => model.forward(x),
-        model.variables,
-        F,
-        T,
-        batch,
-        Math.round(rows / batch),
-      );
-      model.dispose();
-      training[info.name][batch] = {
+      const rows = quick ? batch * 40 : batch === 32 ? 9_600 : 30_720;
+      const steps = Math.round(rows / batch);
+      const runs = { trainer: [] as number[], bare: [] as number[], stock: [] as number[] };
+      for (let r = 0; r < ROUNDS; r++) {
+        runs.trainer.push(await trainerLoop(data, cfg, batch, rows));
+        const model = createModel(cfg);
+        flopsPerSample[info.name] = trainFlopsPerSample(model.variables, cfg);
+        const fwd = (x: tf.Tensor2D) => model.forward(x);
+        runs.bare.push(await bareLoop(fwd, model.variables, F, T, batch, steps, false));
+        runs.stock.push(await bareLoop(fwd, model.variables, F, T, batch, steps, true));
+        model.dispose();
+      }
+      const [ours, bare, stock] = [median(runs.trainer), median(runs.bare), median(runs.stock)];
+      const row: Row = {
         trainer: round(ours),
         bare: round(bare),
-        ratio: round(ours / bare, 2),
+        stock: round(stock),
+        trainer_over_bare: round(ours / bare, 2),
+        step_over_stock: round(bare / stock, 2),
+        flop_bound_fraction: round((ours * flopsPerSample[info.name]) / rate, 3),
       };
+      training[info.name][batch] = row;
       console.log(
-        `train ${info.name} batch ${batch}: ${round(ours)} samples/s (bare loop ${round(bare)}, ratio ${round(ours / bare, 2)})`,
+        `train ${info.name} batch ${batch}: Trainer ${row.trainer} samples/s, bare ${row.bare} (ratio ${row.trainer_over_bare}), stock tfjs ${row.stock} (step ×${row.step_over_stock}), FLOP-bound ${row.flop_bound_fraction}`,
       );
     }
   }
@@ -227,16 +332,21 @@ async function main() {
   const fused: Record<number, { fused: number; naive: number; ratio: number }> = {};
   const mmoeCfg = censusConfig('mmoe', F, T);
   for (const batch of BATCHES) {
-    const steps = quick ? 40 : batch === 32 ? 300 : 80;
-    const model = createModel(mmoeCfg);
-    const f = await bareLoop((x) => model.forward(x), model.variables, F, T, batch, steps);
-    model.dispose();
-    const naive = naiveMmoe(mmoeCfg);
-    const n = await bareLoop(naive.forward, naive.vars, F, T, batch, steps);
-    naive.vars.forEach((v) => v.dispose());
-    fused[batch] = { fused: round(f), naive: round(n), ratio: round(f / n, 2) };
+    const steps = quick ? 40 : batch === 32 ? 300 : 60;
+    const f: number[] = [];
+    const n: number[] = [];
+    for (let r = 0; r < ROUNDS; r++) {
+      const model = createModel(mmoeCfg);
+      f.push(await bareLoop((x) => model.forward(x), model.variables, F, T, batch, steps, false));
+      model.dispose();
+      const naive = naiveMmoe(mmoeCfg);
+      n.push(await bareLoop(naive.forward, naive.vars, F, T, batch, steps, true));
+      naive.vars.forEach((v) => v.dispose());
+    }
+    const [fm, nm] = [median(f), median(n)];
+    fused[batch] = { fused: round(fm), naive: round(nm), ratio: round(fm / nm, 2) };
     console.log(
-      `mmoe fused vs naive batch ${batch}: ${round(f)} vs ${round(n)} samples/s (×${round(f / n, 2)})`,
+      `mmoe fused vs naive batch ${batch}: ${round(fm)} vs ${round(nm)} samples/s (×${round(fm / nm, 2)})`,
     );
   }
 
@@ -248,6 +358,10 @@ async function main() {
     parse_mb_per_s: round(parse.parseMbPerS, 1),
     parse_over_byte_scan: round(parse.parseMbPerS / parse.scanMbPerS, 3),
     dataset_memory_mb: full ? round(full.mb, 1) : null,
+    rounds: ROUNDS,
+    matmul_gflop_per_s: round(rate / 1e9, 2),
+    train_flops_per_sample: flopsPerSample,
+    fill_batch_ms: fill,
     train_samples_per_s: training,
     fused_over_naive: fused,
   };
@@ -272,17 +386,29 @@ async function main() {
     '## Training samples/s, census shapes (PaddleRec presets, 499 features, 2 tasks)',
     '',
     'Trainer = the real loop (seeded shuffle, batches drawn and scaled from the dataset, losses and logits read back at ≤ 10 Hz).',
-    'Bare = `optimizer.minimize` on one fixed batch, same model: the ceiling for this backend.',
+    'Bare = the same step (model, one-op loss, FlatAdam) on one fixed batch: the ceiling of this engine here.',
+    'Stock = the same model trained the plain tfjs way (`tf.train.adam`, op-by-op loss).',
+    `FLOP-bound = Trainer samples/s × matMul FLOPs per sample (3 × forward) / the rate of a 1024² matMul (${result.matmul_gflop_per_s} GFLOP/s here).`,
+    `Median of ${ROUNDS} alternating runs.`,
     '',
-    '| model | batch | Trainer | bare loop | Trainer / bare |',
-    '|---|---|---|---|---|',
+    '| model | batch | Trainer | bare step loop | stock tfjs loop | Trainer / bare | step / stock | FLOP-bound |',
+    '|---|---|---|---|---|---|---|---|',
     ...Object.entries(training).flatMap(([m, byBatch]) =>
       Object.entries(byBatch).map(
-        ([b, r]) => `| ${m} | ${b} | ${r.trainer} | ${r.bare} | ${r.ratio} |`,
+        ([b, r]) =>
+          `| ${m} | ${b} | ${r.trainer} | ${r.bare} | ${r.stock} | ${r.trainer_over_bare} | ${r.step_over_stock} | ${r.flop_bound_fraction} |`,
       ),
     ),
     '',
-    '## Fused expert bank vs a loop over experts (MMoE, 8 experts × 16, bare loop)',
+    `fillBatch (the data pipeline: 488 binary + 11 float columns gathered and scaled): ${Object.entries(
+      fill,
+    )
+      .map(([b, ms]) => `${ms} ms per ${b} rows`)
+      .join(', ')}.`,
+    '',
+    '## Fused expert bank vs a loop over experts (MMoE, 8 experts × 16, bare loops)',
+    '',
+    'Fused = our MMoE step; naive = a matMul per expert and per gate, a loop to mix, `tf.train.adam`.',
     '',
     '| batch | fused | naive loop | fused / naive |',
     '|---|---|---|---|',
