@@ -3,10 +3,18 @@
  * predictions. The experiment's settings live in one serialisable store (./state); all tfjs work
  * happens in the worker (../worker), which the page drives through WorkerClient.
  */
-import { useCallback, useEffect, useRef, useState, type DragEvent } from 'react';
+import {
+  useCallback,
+  useEffect,
+  useLayoutEffect,
+  useRef,
+  useState,
+  startTransition,
+  type DragEvent,
+} from 'react';
 import type { BackendPreference } from '../engine/backendNames';
 import { previewCsv, type CsvPreview } from '../engine/data/preview';
-import type { EpochEvent, ProgressEvent, TrainConfig, TrainResult } from '../engine/train/types';
+import type { TrainConfig, TrainResult } from '../engine/train/types';
 import type {
   DataSource,
   DataSummary,
@@ -36,8 +44,8 @@ import { PredictPanel } from './panels/PredictPanel';
 import { BACKEND_OPTIONS, TrainingPanel, type Phase } from './panels/TrainingPanel';
 import { ExperimentProvider, useExperiment } from './state/context';
 import { describeDataChoice } from './state/experiment';
-import { addEpoch, addProgress, emptySeries } from './state/series';
-import type { ExperimentState, GateLayout, LiveGates, LiveSeries, RunRecord } from './state/types';
+import { LiveStore, useLiveSnapshot } from './state/live';
+import type { ExperimentState, GateLayout, RunRecord } from './state/types';
 import { WorkerClient, WorkerError } from './workerClient';
 
 function describeError(e: unknown): string {
@@ -91,7 +99,10 @@ export function App() {
 function Playground() {
   const { state, dispatch } = useExperiment();
   const [client, setClient] = useState<WorkerClient | null>(null);
-  const [phase, setPhase] = useState<Phase>('starting');
+  const [phase, setPhaseNow] = useState<Phase>('starting');
+  // Phase changes re-render most of the page: as transitions, React renders them in small
+  // slices, so the main thread never runs one long task (the page stays responsive).
+  const setPhase = useCallback((p: Phase) => startTransition(() => setPhaseNow(p)), []);
   const [error, setError] = useState<string | null>(null);
   const [ready, setReady] = useState<ReadyMessage | null>(null);
 
@@ -109,19 +120,19 @@ function Playground() {
 
   // Training session and live series.
   const [session, setSession] = useState<SessionInfo | null>(null);
-  const [progress, setProgress] = useState<ProgressEvent | null>(null);
-  const [series, setSeries] = useState<LiveSeries>(() => emptySeries([]));
-  const [gates, setGates] = useState<LiveGates | null>(null);
-  const [epochLog, setEpochLog] = useState<EpochEvent[]>([]);
+  // Curves, gates and progress live outside React state (see state/live.ts).
+  const [live] = useState(() => new LiveStore());
   const [result, setResult] = useState<TrainResult | null>(null);
   const [runs, setRuns] = useState<RunRecord[]>([]);
   const [selectedRuns, setSelectedRuns] = useState<string[]>([]);
   const runCounter = useRef(0);
   // The latest values for callbacks that outlive a render.
   const stateRef = useRef(state);
-  stateRef.current = state;
   const sessionRef = useRef(session);
-  sessionRef.current = session;
+  useLayoutEffect(() => {
+    stateRef.current = state;
+    sessionRef.current = session;
+  });
 
   const loadData = useCallback(
     async (c: WorkerClient, s: ExperimentState, csvFiles: CsvFiles, pv: CsvPreview | null) => {
@@ -181,10 +192,7 @@ function Playground() {
         );
         setSummary(r.summary);
         setDataLabel(describeDataChoice(d, csvFiles.train?.name ?? null));
-        setSeries(emptySeries(r.summary.tasks));
-        setGates(null);
-        setEpochLog([]);
-        setProgress(null);
+        live.reset(r.summary.tasks);
       } catch (e) {
         if (e instanceof WorkerError) {
           setDataError({
@@ -200,7 +208,7 @@ function Playground() {
         setPhase('idle');
       }
     },
-    [],
+    [live],
   );
 
   // One worker for the page's lifetime: initialise the backend, then load the built-in data.
@@ -298,51 +306,42 @@ function Playground() {
   };
 
   /** Events of the training session (any request: train, step). */
-  const onTrainEvent = useCallback((m: WorkerMessage) => {
-    switch (m.type) {
-      case 'sessionStarted': {
-        setSession({
-          parameterCount: m.parameterCount,
-          gateLayout: m.gateLayout,
-          position: null,
-          experiment: stateRef.current,
-          startedAt: Date.now(),
-        });
-        setSeries((s) => emptySeries(s.taskNames));
-        setGates(null);
-        setEpochLog([]);
-        setResult(null);
-        setProgress(null);
-        return;
+  const onTrainEvent = useCallback(
+    (m: WorkerMessage) => {
+      switch (m.type) {
+        case 'sessionStarted': {
+          const experiment = stateRef.current;
+          startTransition(() => {
+            setSession({
+              parameterCount: m.parameterCount,
+              gateLayout: m.gateLayout,
+              position: null,
+              experiment,
+              startedAt: Date.now(),
+            });
+            setResult(null);
+          });
+          live.reset(live.getSnapshot().series.taskNames, m.gateLayout);
+          return;
+        }
+        case 'progress':
+          live.addProgress(m.event);
+          return;
+        case 'epoch':
+          live.addEpoch(m.event);
+          return;
+        default:
+          return;
       }
-      case 'progress':
-        applyProgress(m.event);
-        return;
-      case 'epoch':
-        setEpochLog((prev) => [...prev, m.event]);
-        setSeries((s) => addEpoch(s, m.event));
-        return;
-      default:
-        return;
-    }
-  }, []);
-
-  function applyProgress(e: ProgressEvent): void {
-    setProgress(e);
-    setSeries((s) => addProgress(s, e));
-    const g = e.gates;
-    if (g !== undefined && g.length > 0) {
-      setGates((prev) => ({
-        layout: sessionRef.current?.gateLayout ?? prev?.layout ?? [],
-        weights: g,
-      }));
-    }
-  }
+    },
+    [live],
+  );
 
   const recordRun = (res: TrainResult, pos: SessionPosition) => {
     const s = sessionRef.current;
     const exp = s?.experiment ?? stateRef.current;
-    const taskNames = series.taskNames.length > 0 ? series.taskNames : (summary?.tasks ?? []);
+    const liveTasks = live.getSnapshot().series.taskNames;
+    const taskNames = liveTasks.length > 0 ? liveTasks : (summary?.tasks ?? []);
     runCounter.current += 1;
     const id = `run-${runCounter.current}`;
     const record: RunRecord = {
@@ -368,30 +367,28 @@ function Playground() {
     setSelectedRuns((prev) => [...prev, id]);
   };
 
-  const train = async () => {
+  /** Train; `finishStepped` finishes a session whose epochs were all stepped through. */
+  const train = async (finishStepped = false) => {
     if (client === null) return;
     setError(null);
-    const s = stateRef.current;
-    const cont =
-      session !== null &&
-      session.position !== null &&
-      !session.position.allEpochsDone &&
-      result === null;
-    if (!cont) {
-      setResult(null);
-      setProgress(null);
-    }
+    // A session built by Step continues (same model and settings) instead of starting afresh.
+    const stepped =
+      session !== null && session.position !== null && !session.position.allEpochsDone;
+    const cont = finishStepped || (stepped && result === null);
+    const s = (cont ? sessionRef.current?.experiment : undefined) ?? stateRef.current;
+    if (!cont) setResult(null);
     setPhase('training');
     try {
       const done = await client.call(
         {
           type: 'train',
-          modelConfig: modelRequest(cont ? session.experiment : s),
-          trainConfig: trainConfig(cont ? session.experiment : s),
+          modelConfig: modelRequest(s),
+          trainConfig: trainConfig(s),
           continueSession: cont,
         },
         onTrainEvent,
       );
+      live.flush();
       setResult(done.result);
       setSession((prev) => (prev === null ? prev : { ...prev, position: done.position }));
       recordRun(done.result, done.position);
@@ -410,12 +407,14 @@ function Playground() {
     setPhase('stepping');
     let finishNow = false;
     try {
-      const s = session?.experiment ?? stateRef.current;
+      const s =
+        (session !== null && result === null ? session.experiment : null) ?? stateRef.current;
       const r = await client.call(
         { type: 'step', mode, modelConfig: modelRequest(s), trainConfig: trainConfig(s) },
         onTrainEvent,
       );
-      applyProgress(r.event);
+      live.addProgress(r.event);
+      live.flush();
       setSession((prev) => (prev === null ? prev : { ...prev, position: r.position }));
       finishNow = !wasPaused && r.position.allEpochsDone;
     } catch (e) {
@@ -424,7 +423,7 @@ function Playground() {
       setPhase(wasPaused ? 'paused' : 'idle');
     }
     // Every epoch was stepped through: finish the run (best weights, test metrics, board row).
-    if (finishNow) await train();
+    if (finishNow) await train(true);
   };
 
   const reset = async () => {
@@ -436,11 +435,8 @@ function Playground() {
       setError(describeError(e));
     } finally {
       setSession(null);
-      setSeries((s) => emptySeries(s.taskNames));
-      setGates(null);
-      setEpochLog([]);
+      live.reset(live.getSnapshot().series.taskNames);
       setResult(null);
-      setProgress(null);
       setPhase('idle');
     }
   };
@@ -454,8 +450,6 @@ function Playground() {
   const busy = phase !== 'idle';
   const tasks = summary?.tasks ?? [];
   const hasModel = session !== null;
-  const stepLabel =
-    progress === null ? undefined : `epoch ${progress.epoch}, step ${progress.step}`;
 
   return (
     <div
@@ -525,7 +519,7 @@ function Playground() {
           ready={ready}
           hasData={summary !== null && client !== null}
           position={session?.position ?? null}
-          progress={progress}
+          live={live}
           result={result}
           onBackend={(b) => void changeBackend(b)}
           onTrain={() => void train()}
@@ -545,33 +539,7 @@ function Playground() {
           onStep={(mode) => void step(mode)}
         />
 
-        <section aria-labelledby="live-title" className="panel">
-          <h2 id="live-title">4 · Live training</h2>
-          {series.taskNames.length === 0 ? (
-            <p className="muted">Load data and train a model to see one curve per task here.</p>
-          ) : (
-            <>
-              <LiveAucChart series={series} />
-              <LossChart series={series} />
-              {session !== null && session.gateLayout.length > 0 && (
-                <GateHeatmap
-                  layout={session.gateLayout}
-                  weights={gates?.weights ?? []}
-                  taskNames={series.taskNames}
-                  when={stepLabel}
-                />
-              )}
-              {epochLog.length > 0 && (
-                <EpochTable
-                  tasks={series.taskNames}
-                  epochs={epochLog}
-                  test={result?.test}
-                  bestEpoch={result?.bestEpoch}
-                />
-              )}
-            </>
-          )}
-        </section>
+        <LiveSection live={live} result={result} />
 
         <section aria-labelledby="board-title" className="panel">
           <h2 id="board-title">5 · Comparison board</h2>
@@ -600,5 +568,68 @@ function Playground() {
         />
       </main>
     </div>
+  );
+}
+
+/** Live curves, loss, gates and the epoch table: the only part that re-renders while training. */
+function LiveSection({ live, result }: { live: LiveStore; result: TrainResult | null }) {
+  // Only the task names and whether gates exist; each chart below subscribes on its own.
+  const { series, gateLayout } = useLiveSnapshot(live);
+  return (
+    <section aria-labelledby="live-title" className="panel">
+      <h2 id="live-title">4 · Live training</h2>
+      {series.taskNames.length === 0 ? (
+        <p className="muted">Load data and train a model to see one curve per task here.</p>
+      ) : (
+        <>
+          <LiveAuc live={live} />
+          <LiveLoss live={live} />
+          {gateLayout.length > 0 && <LiveGatesView live={live} />}
+          <LiveEpochs live={live} result={result} />
+        </>
+      )}
+    </section>
+  );
+}
+
+/*
+ * Each live view renders in its own slot of three publications, so one publication re-renders
+ * one chart: three short main-thread tasks instead of one long one.
+ */
+const LIVE_SLOTS = 3;
+
+function LiveAuc({ live }: { live: LiveStore }) {
+  const { series } = useLiveSnapshot(live, 0, LIVE_SLOTS);
+  return <LiveAucChart series={series} />;
+}
+
+function LiveLoss({ live }: { live: LiveStore }) {
+  const { series } = useLiveSnapshot(live, 1, LIVE_SLOTS);
+  return <LossChart series={series} />;
+}
+
+function LiveGatesView({ live }: { live: LiveStore }) {
+  const { series, gates, gateLayout, progress } = useLiveSnapshot(live, 2, LIVE_SLOTS);
+  const when = progress === null ? undefined : `epoch ${progress.epoch}, step ${progress.step}`;
+  return (
+    <GateHeatmap
+      layout={gateLayout}
+      weights={gates?.weights ?? []}
+      taskNames={series.taskNames}
+      when={when}
+    />
+  );
+}
+
+function LiveEpochs({ live, result }: { live: LiveStore; result: TrainResult | null }) {
+  const { series, epochs } = useLiveSnapshot(live);
+  if (epochs.length === 0) return null;
+  return (
+    <EpochTable
+      tasks={series.taskNames}
+      epochs={epochs}
+      test={result?.test}
+      bestEpoch={result?.bestEpoch}
+    />
   );
 }

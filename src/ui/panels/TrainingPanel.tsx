@@ -9,6 +9,7 @@ import type { ReadyMessage, SessionPosition } from '../../worker/protocol';
 import { NumberInput, SelectField } from '../components/fields';
 import { describeBackend, formatInt, formatMetric } from '../format';
 import { useExperiment } from '../state/context';
+import { useLiveSnapshot, type LiveStore } from '../state/live';
 
 /** What the worker is doing for the page right now. */
 export type Phase =
@@ -38,7 +39,8 @@ interface Props {
   hasData: boolean;
   /** The worker holds a model (trained, stepped or training). */
   position: SessionPosition | null;
-  progress: ProgressEvent | null;
+  /** Live progress (epoch, step, samples/s), read by the status line only. */
+  live: LiveStore;
   result: TrainResult | null;
   onBackend: (b: BackendPreference) => void;
   onTrain: () => void;
@@ -179,15 +181,23 @@ export function TrainingPanel(props: Props) {
           Step epoch
         </button>
       </div>
-      <p role="status" className="status" aria-live="polite">
-        {trainingStatus(props)}
-      </p>
+      <TrainingStatus {...props} />
     </section>
   );
 }
 
-function trainingStatus(p: Props): string {
-  const { phase, progress, position, result } = p;
+/** The status line: subscribes to the live store, so only it re-renders on progress. */
+function TrainingStatus(props: Props) {
+  const { progress } = useLiveSnapshot(props.live);
+  return (
+    <p role="status" className="status" aria-live="polite">
+      {trainingStatus(props, progress)}
+    </p>
+  );
+}
+
+function trainingStatus(p: Props, progress: ProgressEvent | null): string {
+  const { phase, position, result } = p;
   if (phase === 'stopping') return 'Stopping…';
   if (phase === 'resetting') return 'Resetting…';
   const where = (e: ProgressEvent): string =>

@@ -68,7 +68,7 @@ export interface SeriesPoint {
 }
 
 /** Streaming points kept per task; older ones are decimated (every other point dropped). */
-export const MAX_LIVE_POINTS = 500;
+export const MAX_LIVE_POINTS = 160;
 
 /** Live training curves of the current run, per task (outer index = task, same order as taskNames). */
 export interface LiveSeries {
