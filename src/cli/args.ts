@@ -10,6 +10,7 @@ export const USAGE = `Usage:
   npm run cli -- evaluate --model-dir DIR --data FILE [--out FILE]
   npm run cli -- predict --model-dir DIR --data FILE --out FILE
   npm run cli -- paddlerec --model-dir DIR [--out FILE]
+  npm run cli -- experiment tutorial|correlation|sweep [options]   (options: experiment --help)
 
 train options:
   --data DIR|FILE        DIR holds train.csv[.gz] and optional val.csv[.gz], test.csv[.gz];

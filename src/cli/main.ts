@@ -14,6 +14,7 @@ import { NonFiniteLossError } from '../engine/train/types';
 import { USAGE, UsageError, parseCliArgs } from './args';
 import { CsvFileError } from './data';
 import { runEvaluate } from './evaluate';
+import { runExperiment } from './experiment';
 import { runPaddleRec, runPredict } from './predict';
 import { CliError } from './files';
 import type { CliIO } from './progress';
@@ -24,6 +25,8 @@ export async function main(
   io: CliIO = { stdout: process.stdout, stderr: process.stderr },
 ): Promise<number> {
   try {
+    // experiment parses its own options (src/cli/experiment.ts).
+    if (argv[0] === 'experiment') return await runExperiment(argv.slice(1), io);
     const args = parseCliArgs(argv);
     switch (args.command) {
       case 'help':
