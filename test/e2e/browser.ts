@@ -2,6 +2,8 @@
  * Shared browser helpers for the e2e tests: Debian's Chromium driven by playwright-core (never a
  * downloaded browser), with console errors and every request recorded.
  */
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -42,7 +44,10 @@ export interface PageSession {
 }
 
 export async function openApp(browser: Browser, baseUrl: string): Promise<PageSession> {
-  const context = await browser.newContext({ viewport: { width: 1200, height: 1400 } });
+  const context = await browser.newContext({
+    viewport: { width: 1200, height: 1400 },
+    acceptDownloads: true,
+  });
   const page = await context.newPage();
   const errors: string[] = [];
   const requests: string[] = [];
@@ -63,4 +68,86 @@ export async function waitForBackend(page: Page, timeoutMs = 120_000): Promise<s
   const line = page.getByText(/^Backend: /);
   await line.waitFor({ timeout: timeoutMs });
   return (await line.textContent()) ?? '';
+}
+
+/**
+ * Starts recording main-thread long tasks (PerformanceObserver 'longtask': tasks over 50 ms).
+ * Read them with readLongTasks(). Call after the page has loaded.
+ */
+export async function startLongTaskObserver(page: Page): Promise<void> {
+  await page.evaluate(() => {
+    const w = window as unknown as { __longTasks: number[] };
+    w.__longTasks = [];
+    new PerformanceObserver((list) => {
+      for (const e of list.getEntries()) w.__longTasks.push(e.duration);
+    }).observe({ type: 'longtask', buffered: false });
+  });
+}
+
+/** Durations (ms) of the long tasks seen since startLongTaskObserver. */
+export function readLongTasks(page: Page): Promise<number[]> {
+  return page.evaluate(() => (window as unknown as { __longTasks: number[] }).__longTasks);
+}
+
+/** Clicks `button` and returns the downloaded file's name and bytes. */
+export async function download(
+  page: Page,
+  click: () => Promise<void>,
+): Promise<{ name: string; bytes: Buffer }> {
+  const [dl] = await Promise.all([page.waitForEvent('download', { timeout: 30_000 }), click()]);
+  const file = await dl.path();
+  return { name: dl.suggestedFilename(), bytes: readFileSync(file) };
+}
+
+/**
+ * Waits until the training status line matches `re`. Polls twice a second with one cheap query
+ * (a text locator polls every animation frame and scans the page, which would load the very
+ * main thread the long-task measurement watches).
+ */
+export async function waitForTrainingStatus(page: Page, re: RegExp, timeoutMs = 180_000) {
+  await page.waitForFunction(
+    (source) =>
+      new RegExp(source).test(
+        document.querySelector('section[aria-labelledby="train-title"] p[role="status"]')
+          ?.textContent ?? '',
+      ),
+    re.source,
+    { polling: 500, timeout: timeoutMs },
+  );
+}
+
+/**
+ * The long-task budget: no main-thread task over E2E_LONGTASK_BUDGET_MS (default 50 ms, the
+ * 'longtask' threshold itself). E2E_LONGTASK_BUDGET_MS=off only reports (for a machine whose
+ * cores are shared with other work, where wall-clock task lengths say little about the page).
+ */
+export function expectLongTaskBudget(durations: number[]): void {
+  const raw = process.env.E2E_LONGTASK_BUDGET_MS ?? '50';
+  if (raw === 'off') return;
+  const budget = Number(raw);
+  const over = durations.filter((d) => d > budget);
+  if (over.length > 0) {
+    throw new Error(
+      `${over.length} main-thread task(s) over ${budget} ms while training (max ${Math.max(...over).toFixed(0)} ms)`,
+    );
+  }
+}
+
+/** Appends the measured long tasks to docs/results/e2e-longtasks.json (count, max, all). */
+export function writeLongTaskReport(name: string, durations: number[]): void {
+  const file = path.resolve(import.meta.dirname, '../../docs/results/e2e-longtasks.json');
+  let all: Record<string, unknown>;
+  try {
+    all = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
+  } catch {
+    all = {};
+  }
+  all[name] = {
+    count: durations.length,
+    maxMs: Math.round(Math.max(0, ...durations)),
+    durationsMs: durations.map((d) => Math.round(d)),
+    measuredAt: new Date().toISOString(),
+  };
+  mkdirSync(path.dirname(file), { recursive: true });
+  writeFileSync(file, JSON.stringify(all, null, 2) + '\n');
 }
