@@ -78,7 +78,7 @@ export function PredictPanel({ testRows, canPredict, onPredict }: Props) {
       <div className="row">
         {mode === 'testRow' ? (
           <NumberInput
-            label="Test row"
+            label="Test row number"
             value={row}
             onCommit={setRow}
             min={1}

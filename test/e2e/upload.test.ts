@@ -1,0 +1,158 @@
+/**
+ * (i) Upload the real video validation file (gunzipped here) as training data with a split,
+ *     train MMoE one epoch: train and validation AUC appear for both tasks, the gate heatmap is
+ *     drawn, a comparison-board row appears, "Save as PNG" and the board's CSV export download
+ *     real files; a test row is predicted with a plain verdict.
+ * (iv) While training, the main thread has no long task over 50 ms (PerformanceObserver).
+ */
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { gunzipSync } from 'node:zlib';
+import { readFileSync } from 'node:fs';
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, expect, inject, it } from 'vitest';
+import {
+  download,
+  launchBrowser,
+  openApp,
+  expectLongTaskBudget,
+  readLongTasks,
+  startLongTaskObserver,
+  waitForBackend,
+  waitForTrainingStatus,
+  writeLongTaskReport,
+} from './browser';
+
+const SHOTS = path.resolve(import.meta.dirname, '../../docs/screenshots');
+const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+
+let browser: Browser;
+let dir: string;
+let csvPath: string;
+beforeAll(async () => {
+  dir = mkdtempSync(path.join(tmpdir(), 'mtl-e2e-'));
+  csvPath = path.join(dir, 'val.csv');
+  writeFileSync(csvPath, gunzipSync(readFileSync('/work/shared/data/video/val.csv.gz')));
+  browser = await launchBrowser({ webgpu: false });
+});
+afterAll(async () => {
+  await browser?.close();
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+it('uploads the video file, trains MMoE one epoch with live AUC, gates, board, exports and predictions', async () => {
+  const { page, errors } = await openApp(browser, inject('baseUrl'));
+  await waitForBackend(page);
+  await expect
+    .poll(() => page.getByText(/rows · \d+ features/).count(), { timeout: 60_000 })
+    .toBe(1);
+
+  // WASM: the fastest backend on a machine without a GPU (auto may pick software WebGL).
+  await page.getByLabel('Backend', { exact: true }).selectOption('wasm');
+  await waitForBackend(page, 90_000);
+  await page.getByLabel('Data source').selectOption('csv');
+  await page.getByLabel('Training CSV file').setInputFiles(csvPath);
+  // The preview shows the detected columns: 501, no header, the first two marked as labels.
+  const preview = page.getByRole('table', { name: /First rows of the training file/ });
+  await expect.poll(() => preview.count(), { timeout: 30_000 }).toBe(1);
+  expect(await preview.locator('caption').textContent()).toMatch(/501 columns, no header row/);
+  await page.getByLabel('Validation share (%)').fill('10');
+  await page.getByLabel('Test share (%)').fill('10');
+  await page.getByRole('button', { name: 'Load data' }).click();
+  const dataStatus = page.getByText(/rows · 499 features · tasks: completion .*, like /);
+  try {
+    await dataStatus.waitFor({ timeout: 90_000 });
+  } catch (e) {
+    console.log('[e2e] statuses:', await page.getByRole('status').allTextContents());
+    console.log('[e2e] alerts:', await page.getByRole('alert').allTextContents());
+    throw e;
+  }
+  // Every row of the file, 10 % / 10 % held out.
+  const n = gunzipSync(readFileSync('/work/shared/data/video/val.csv.gz'))
+    .toString('latin1')
+    .trim()
+    .split('\n').length;
+  const nHeld = Math.round(n * 0.1);
+  const fmt = (v: number) => v.toLocaleString('en-US');
+  const statusText = (await dataStatus.textContent()) ?? '';
+  expect(statusText).toContain(`${fmt(n)} rows · 499 features`);
+  expect(statusText).toContain(`split ${fmt(n - 2 * nHeld)} / ${fmt(nHeld)} / ${fmt(nHeld)}`);
+
+  await page.getByLabel('Model', { exact: true }).selectOption('mmoe');
+  await page.getByLabel('Epochs', { exact: true }).fill('1');
+  await page.getByLabel('Batch size', { exact: true }).fill('256');
+  // The parameter count comes from the worker (describeModel) for the loaded data's 499 features.
+  await expect
+    .poll(() => page.getByText(/^Parameters: [\d,]+$/).count(), { timeout: 30_000 })
+    .toBeGreaterThan(0);
+
+  await startLongTaskObserver(page);
+  await page.getByRole('button', { name: 'Train', exact: true }).click();
+  await waitForTrainingStatus(page, /^Done after 1 epoch/);
+  const longTasks = await readLongTasks(page);
+  const maxLongTask = Math.max(0, ...longTasks);
+  console.log(
+    `[e2e] main-thread long tasks while training MMoE on the upload: ${longTasks.length}, max ${maxLongTask.toFixed(0)} ms`,
+  );
+  writeLongTaskReport('upload-mmoe-1-epoch', longTasks);
+  expectLongTaskBudget(longTasks);
+
+  // Streaming train AUC (dashed) and validation AUC (dots) for both tasks.
+  const aucChart = page.getByRole('img', { name: /^AUC per task: latest validation AUC: / });
+  const label = (await aucChart.getAttribute('aria-label')) ?? '';
+  const valAucs = [...label.matchAll(/(completion|like) (0\.\d+) at epoch 1/g)];
+  expect(valAucs.map((m) => m[1])).toEqual(['completion', 'like']);
+  for (const m of valAucs) expect(Number(m[2])).toBeGreaterThan(0.6);
+  const trainCurves = aucChart.locator('path.recharts-line-curve[stroke-dasharray="5 4"]');
+  expect(await trainCurves.count()).toBe(2);
+  for (const d of await trainCurves.evaluateAll((els) => els.map((e) => e.getAttribute('d') ?? '')))
+    expect(d.split(/[LC]/).length).toBeGreaterThan(3);
+  expect(await aucChart.locator('.recharts-line-dots circle').count()).toBe(2);
+
+  // The gate heatmap has weights (not the empty placeholder).
+  const heat = page.getByRole('img', {
+    name: /^Gate weights \(tasks × experts\): 2 gates × 4 experts/,
+  });
+  expect(await heat.count()).toBe(1);
+  expect(await heat.getAttribute('aria-label')).not.toMatch(/no weights yet/);
+
+  // One comparison-board row for this run.
+  const board = page.locator('table.board');
+  expect(await board.locator('tbody tr').count()).toBe(1);
+  expect(await board.locator('tbody tr').first().textContent()).toMatch(/MMoE/);
+
+  mkdirSync(SHOTS, { recursive: true });
+  await page.screenshot({ path: path.join(SHOTS, 'playground-training.png'), fullPage: true });
+
+  // Save as PNG (the gate heatmap) and the board's CSV.
+  const png = await download(page, () =>
+    page.getByRole('button', { name: 'Save as PNG (gate heatmap)' }).click(),
+  );
+  expect(png.name).toMatch(/\.png$/);
+  expect(png.bytes.subarray(0, 8).equals(PNG_SIGNATURE)).toBe(true);
+  const csv = await download(page, () => page.getByRole('button', { name: 'Export CSV' }).click());
+  const lines = csv.bytes.toString('utf8').trim().split(/\r?\n/);
+  expect(lines.length).toBe(2);
+  expect(lines[0]).toMatch(/completion/);
+  expect(lines[0]).toMatch(/like/);
+  expect(lines[1]).toMatch(/MMoE/);
+
+  await page.getByRole('heading', { name: '5 · Comparison board' }).scrollIntoViewIfNeeded();
+  await page
+    .locator('section', { has: page.getByRole('heading', { name: '5 · Comparison board' }) })
+    .screenshot({
+      path: path.join(SHOTS, 'playground-board.png'),
+    });
+
+  // Predict a test row: probabilities with plain verdicts for both video tasks.
+  await page.getByLabel('Test row number').fill('3');
+  await page.getByRole('button', { name: 'Predict' }).click();
+  const verdict = page.getByText(
+    /(will|will not) finish the video \(\d\.\d\d\) · (will|will not) like it \(\d\.\d\d\)/,
+  );
+  await verdict.waitFor({ timeout: 30_000 });
+  expect(await page.getByText(/True labels: completion = [01], like = [01]/).count()).toBe(1);
+
+  expect(errors).toEqual([]);
+});
