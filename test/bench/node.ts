@@ -18,6 +18,7 @@ import path from 'node:path';
 import { gunzipSync, createGunzip } from 'node:zlib';
 import os from 'node:os';
 import * as tf from '@tensorflow/tfjs';
+import * as prettier from 'prettier';
 import { parseCsv } from '../../src/engine/data/csv';
 import { allRows, datasetBytes, fillBatch, headRows } from '../../src/engine/data/dataset';
 import { fitScaling } from '../../src/engine/data/scaling';
@@ -415,7 +416,13 @@ async function main() {
     ...Object.entries(fused).map(([b, r]) => `| ${b} | ${r.fused} | ${r.naive} | ${r.ratio} |`),
     '',
   ];
-  writeFileSync(path.join(outDir, 'performance-node.md'), lines.join('\n'));
+  // Formatted like the rest of the repository, so `prettier --check .` stays clean.
+  const mdPath = path.join(outDir, 'performance-node.md');
+  const md = await prettier.format(lines.join('\n'), {
+    ...(await prettier.resolveConfig(mdPath)),
+    parser: 'markdown',
+  });
+  writeFileSync(mdPath, md);
   console.log(`wrote ${path.relative(root, outDir)}/performance-node.{md,json}`);
 }
 

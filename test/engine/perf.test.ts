@@ -6,11 +6,13 @@
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { fitScaling } from '../../src/engine/data/scaling';
-import { allRows } from '../../src/engine/data/dataset';
+import { allRows, fillBatch } from '../../src/engine/data/dataset';
 import { generateCorrelated } from '../../src/engine/data/synthetic';
 import { affine, mix } from '../../src/engine/models/blocks';
 import { createModel, defaultModelConfig, listModels } from '../../src/engine/models';
 import { useNodeBackend } from '../../src/engine/testing/nodeBackend';
+import type { Dataset, FeatureColumn } from '../../src/engine/data/types';
+import { mulberry32 } from '../../src/engine/data/random';
 import { Trainer } from '../../src/engine/train';
 import {
   perTaskSigmoidCrossEntropy,
@@ -197,5 +199,42 @@ describe.each(BACKENDS)('tensor count over five epochs on %s', (backend) => {
     trainer.dispose();
     expect(tf.memory().numTensors).toBe(baseline);
     model.dispose();
+  });
+});
+
+describe('fillBatch with packed binary rows', () => {
+  it('writes exactly what a per-cell fill writes (40 binary + 3 float columns, shuffled rows)', () => {
+    const rng = mulberry32(5);
+    const rows = 300;
+    const features: FeatureColumn[] = [];
+    for (let f = 0; f < 43; f++) {
+      // Floats at positions 0, 20 and 42, so packed and unpacked columns interleave.
+      if (f === 0 || f === 20 || f === 42) {
+        const v = Float32Array.from({ length: rows }, () => rng() * 100);
+        features.push({ name: `f${f}`, kind: 'float', values: v });
+      } else {
+        const v = Uint8Array.from({ length: rows }, () => (rng() < 0.3 ? 1 : 0));
+        features.push({ name: `b${f}`, kind: 'binary', values: v });
+      }
+    }
+    const labels = [Uint8Array.from({ length: rows }, () => (rng() < 0.5 ? 1 : 0))];
+    const data: Dataset = { numRows: rows, taskNames: ['t'], labels, features };
+    const scaling = fitScaling(allRows(data), 'standard');
+    const order = Uint32Array.from({ length: rows }, (_, i) => (i * 7919) % rows);
+    const F = features.length;
+    const x = new Float32Array(64 * F);
+    const y = new Float32Array(64);
+    fillBatch(data, order, 100, 64, scaling, x, y);
+    for (let i = 0; i < 64; i++) {
+      const r = order[100 + i];
+      expect(y[i]).toBe(labels[0][r]);
+      for (let f = 0; f < F; f++) {
+        const sc = scaling.columns[f];
+        const raw = features[f].values[r];
+        const v = sc.log ? Math.log1p(Math.max(raw, 0)) : raw;
+        const want = sc.log || sc.mean !== 0 || sc.std !== 1 ? (v - sc.mean) * (1 / sc.std) : raw;
+        expect(x[i * F + f]).toBeCloseTo(want, 5);
+      }
+    }
   });
 });

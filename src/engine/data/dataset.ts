@@ -1,6 +1,6 @@
 /**
  * Helpers over the columnar Dataset: row views, sizes, and the batch filler used by the
- * training loop (hot path: no allocation per call).
+ * training loop (hot path: one F-byte allocation per call).
  */
 import type { Dataset, FeatureScaling, RowSet } from './types';
 
@@ -62,6 +62,52 @@ export function positiveRates(rs: RowSet): number[] {
 }
 
 /**
+ * Binary columns packed row-major, one bit each: row r's bits are bytes
+ * [r·stride, (r+1)·stride). Built once per Dataset (datasets are immutable) for fillBatch.
+ *
+ * Why: columnar storage read at random rows (a shuffled batch) costs one cache miss per value —
+ * 512 rows × 488 binary columns ≈ 250k misses, ~20 ms per batch of the census data, as long as
+ * the model step itself. Packed rows put all 488 bits of a row in 61 contiguous bytes, for
+ * 1/8 of the column storage's size (≈ 12 MB for the 200k-row video train file).
+ */
+interface PackedBinary {
+  /** Feature index of packed bit k. */
+  columns: Int32Array;
+  stride: number;
+  bits: Uint8Array;
+}
+
+/** Fewer binary columns than this are not worth packing. */
+const MIN_PACKED_COLUMNS = 16;
+const packedCache = new WeakMap<Dataset, PackedBinary | null>();
+
+function packedBinary(data: Dataset): PackedBinary | null {
+  let packed = packedCache.get(data);
+  if (packed !== undefined) return packed;
+  const cols: number[] = [];
+  data.features.forEach((c, f) => {
+    if (c.kind === 'binary') cols.push(f);
+  });
+  packed = null;
+  if (cols.length >= MIN_PACKED_COLUMNS) {
+    const stride = (cols.length + 7) >> 3;
+    const bits = new Uint8Array(data.numRows * stride);
+    // Eight columns (one output byte) per pass over the rows.
+    for (let byte = 0; byte < stride; byte++) {
+      const group = cols.slice(byte * 8, byte * 8 + 8).map((f) => data.features[f].values);
+      for (let r = 0, o = byte; r < data.numRows; r++, o += stride) {
+        let b = 0;
+        for (let j = 0; j < group.length; j++) if (group[j][r]) b |= 1 << j;
+        bits[o] = b;
+      }
+    }
+    packed = { columns: Int32Array.from(cols), stride, bits };
+  }
+  packedCache.set(data, packed);
+  return packed;
+}
+
+/**
  * Writes rows `rowIds[start .. start+count)` of `data` into `x` (row-major [count, F], scaled
  * with `scaling`) and `y` (row-major [count, T], 0/1). `x`/`y` may be longer than needed (a
  * reused buffer for the largest batch); only the first count·F / count·T entries are written.
@@ -93,8 +139,28 @@ export function fillBatch(
     );
   }
   const raw = scaling.mode === 'raw';
-  // Column by column: one branch decision per column instead of per cell.
+  // Binary columns with identity scaling come from the packed rows (see PackedBinary).
+  const packed = packedBinary(data);
+  let fromPacked: Uint8Array | null = null;
+  if (packed) {
+    fromPacked = new Uint8Array(F);
+    for (const f of packed.columns) {
+      const sc = scaling.columns[f];
+      if (raw || (!sc.log && sc.mean === 0 && sc.std === 1)) fromPacked[f] = 1;
+    }
+    const { columns, stride, bits } = packed;
+    const K = columns.length;
+    for (let i = 0; i < count; i++) {
+      const base = rowIds[start + i] * stride;
+      const o = i * F;
+      for (let k = 0; k < K; k++) {
+        x[o + columns[k]] = (bits[base + (k >> 3)] >> (k & 7)) & 1;
+      }
+    }
+  }
+  // The other columns column by column: one branch decision per column instead of per cell.
   for (let f = 0; f < F; f++) {
+    if (fromPacked !== null && fromPacked[f] === 1) continue;
     const values = data.features[f].values;
     const sc = scaling.columns[f];
     if (raw || (!sc.log && sc.mean === 0 && sc.std === 1)) {
