@@ -192,6 +192,7 @@ export async function runPlan(plan: ExperimentPlan, hooks: RunHooks): Promise<Pl
         test: r.test,
         samplesPerSec: r.samplesPerSec,
         elapsedMs: r.elapsedMs,
+        ...(r.taskWeights ? { taskWeights: r.taskWeights } : {}),
       };
       results.push(result);
       hooks.onRunDone?.(result, { index, total });

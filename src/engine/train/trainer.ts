@@ -115,6 +115,13 @@ function checkConfig(c: TrainConfig, numTasks: number): void {
       problems.push('lossWeights must be finite numbers ≥ 0');
     }
   }
+  if (
+    c.taskWeighting !== undefined &&
+    c.taskWeighting !== 'fixed' &&
+    c.taskWeighting !== 'uncertainty'
+  ) {
+    problems.push(`taskWeighting must be 'fixed' or 'uncertainty'`);
+  }
   const patience = c.earlyStoppingPatience ?? 0;
   if (!Number.isInteger(patience) || patience < 0) {
     problems.push('earlyStoppingPatience must be an integer ≥ 0');
@@ -169,6 +176,9 @@ export class Trainer {
 
   private optimizer: FlatAdam | null = null;
   private lossWeights: tf.Tensor1D | null = null;
+  /** Uncertainty weighting: learnable log-variances s [T] and their own Adam (not model weights). */
+  private logVariance: tf.Variable<tf.Rank.R1> | null = null;
+  private logVarianceOptimizer: FlatAdam | null = null;
   private readonly streaming: StreamingAuc[];
 
   // Position: `epoch` is 1-based; `stepInEpoch` steps of it are done (0 = not started).
@@ -376,6 +386,10 @@ export class Trainer {
     this.optimizer = null;
     this.lossWeights?.dispose();
     this.lossWeights = null;
+    this.logVarianceOptimizer?.dispose();
+    this.logVarianceOptimizer = null;
+    this.logVariance?.dispose();
+    this.logVariance = null;
     this.finished = true;
   }
 
@@ -413,8 +427,14 @@ export class Trainer {
     if (!this.lossWeights) {
       this.lossWeights = tf.tensor1d(this.config.lossWeights ?? new Array(this.numTasks).fill(1));
     }
+    if (this.config.taskWeighting === 'uncertainty' && !this.logVariance) {
+      // tidy frees the zeros the variable is made from.
+      this.logVariance = tf.tidy(() => tf.variable(tf.zeros([this.numTasks]) as tf.Tensor1D, true));
+      this.logVarianceOptimizer = new FlatAdam([this.logVariance], this.config.learningRate);
+    }
     const optimizer = this.optimizer;
     const weights = this.lossWeights;
+    const logVar = this.logVariance;
     const F = this.numFeatures;
     const T = this.numTasks;
     const start = this.stepInEpoch * this.batchSize;
@@ -429,14 +449,29 @@ export class Trainer {
         const x = tf.tensor2d(this.xBuf.subarray(0, n * F), [n, F]);
         const y = tf.tensor2d(this.yBuf.subarray(0, n * T), [n, T]);
         const variables = this.model.variables;
-        const { grads } = tf.variableGrads(() => {
-          const logits = (kept.logits = tf.keep(this.model.forward(x)));
-          const { loss, perTask } = weightedSigmoidCrossEntropy(logits, y, weights);
-          kept.perTask = perTask; // already kept by the loss op
-          return loss;
-        }, variables);
+        // Uncertainty weighting: the model sees weights w·exp(−s), made before the tape so they
+        // are constants for the model's gradient.
+        const effective = logVar
+          ? (tf.mul(weights, tf.exp(tf.neg(logVar))) as tf.Tensor1D)
+          : weights;
+        const { grads } = tf.variableGrads(
+          () => {
+            const logits = (kept.logits = tf.keep(this.model.forward(x)));
+            const { loss, perTask } = weightedSigmoidCrossEntropy(logits, y, effective);
+            kept.perTask = perTask; // already kept by the loss op
+            if (!logVar) return loss;
+            // d/ds_t of Σ w_t·(exp(−s_t)·L_t + s_t) with L_t a constant here (perTask carries no
+            // gradient). Only gradients are used, so the doubled L term in the value is harmless.
+            const sTerm = tf.sum(
+              tf.mul(weights, tf.add(tf.mul(tf.exp(tf.neg(logVar)), perTask), logVar)),
+            );
+            return tf.add(loss, sTerm) as tf.Scalar;
+          },
+          logVar ? [...variables, logVar] : variables,
+        );
         // A variable the loss does not reach (none today) gets a zero gradient, not a crash.
         optimizer.applyGradients(variables.map((v) => grads[v.name] ?? tf.zerosLike(v)));
+        if (logVar) this.logVarianceOptimizer?.applyGradients([grads[logVar.name]]);
         // concat makes a fresh buffer, so the labels survive the reuse of yBuf.
         kept.trace = tf.keep(tf.concat([kept.logits as tf.Tensor2D, y], 1));
       });
@@ -651,10 +686,16 @@ export class Trainer {
     }
     this.finished = true;
     this.done = true;
+    let taskWeights: number[] | undefined;
+    if (this.logVariance && this.lossWeights) {
+      const [s, w] = await Promise.all([this.logVariance.data(), this.lossWeights.data()]);
+      taskWeights = Array.from(s, (v, t) => w[t] * Math.exp(-v));
+    }
     return {
       epochs: this.epochs.slice(),
       bestEpoch: this.bestEpoch,
       test,
+      ...(taskWeights ? { taskWeights } : {}),
       status: this.status,
       samplesPerSec: this.trainActiveMs > 0 ? this.totalTrainRows / (this.trainActiveMs / 1000) : 0,
       elapsedMs: this.activeMs,

@@ -9,6 +9,12 @@ export interface TrainConfig {
   seed: number;
   /** Per-task loss weights, length T; default all 1. */
   lossWeights?: number[];
+  /**
+   * 'fixed' (default): the loss is Σ_t w_t·L_t. 'uncertainty' (Kendall, Gal & Cipolla 2018): a
+   * learnable log-variance s_t per task, loss Σ_t w_t·(exp(−s_t)·L_t + s_t) — noisier tasks get
+   * smaller weights; see TrainResult.taskWeights.
+   */
+  taskWeighting?: 'fixed' | 'uncertainty';
   /** Stop when validation mean AUC has not improved for this many epochs; 0/undefined = never. */
   earlyStoppingPatience?: number;
   /** Rows in the streaming train-AUC window per task (default 4096). */
@@ -58,6 +64,8 @@ export interface TrainResult {
   bestEpoch: number;
   /** Test metrics with the best epoch's weights (when a test set is given). */
   test?: SplitMetrics;
+  /** taskWeighting 'uncertainty': the learned weights w_t·exp(−s_t) at the end of training. */
+  taskWeights?: number[];
   /** 'completed' | 'early-stopped' | 'stopped' (by the user). */
   status: 'completed' | 'early-stopped' | 'stopped';
   samplesPerSec: number;
