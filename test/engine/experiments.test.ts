@@ -293,7 +293,7 @@ describe('summarise, gains, tables', () => {
     expect(md).toContain('0.9400 ± 0.0141');
     expect(md).toContain('0.957'); // MMoE's published like AUC
     expect(md).toContain('Published:');
-    expect(gainsMarkdown(gainVsBaseline(results))).toContain('-0.0300');
+    expect(gainsMarkdown(gainVsBaseline(results))).toContain('−0.0300');
     const csv = summaryCsv(summarise(results)).trim().split('\n');
     expect(csv).toHaveLength(3);
     expect(csv[0]).toContain('completion_test_auc_mean');

@@ -2,6 +2,7 @@
  * Experiment tables as text: Markdown (docs, the CLI's table.md) and CSV (spreadsheets).
  * Pure: used by the CLI and usable by the page's exports.
  */
+import type { ModelConfig } from '../models/types';
 import { MODEL_LABELS, type PublishedTable } from './plans';
 import type { Gain, Stat, SummaryRow } from './runner';
 
@@ -11,6 +12,25 @@ export function fmtStat(s: Stat, digits = 4): string {
   return s.std === null
     ? s.mean.toFixed(digits)
     : `${s.mean.toFixed(digits)} ± ${s.std.toFixed(digits)}`;
+}
+
+/** The sizes a model reads, in words: 'bottom [117], towers [8]', '8 experts × [16], …'. */
+export function describeSizes(c: ModelConfig): string {
+  const l = (w: number[]): string => `[${w.join(', ')}]`;
+  const gate = c.gateHidden.length > 0 ? `gate ${l(c.gateHidden)}` : 'linear gates';
+  switch (c.model) {
+    case 'single_task':
+      return `per task ${l(c.bottomHidden)} then ${l(c.towerHidden)}`;
+    case 'share_bottom':
+      return `bottom ${l(c.bottomHidden)}, towers ${l(c.towerHidden)}`;
+    case 'mmoe':
+      return `${c.numExperts} experts × ${l(c.expertHidden)}, ${gate}, towers ${l(c.towerHidden)}`;
+    case 'ple':
+      return (
+        `${c.levels} level(s) of ${c.numExperts} shared + ${c.expertsPerTask} per task experts × ` +
+        `${l(c.expertHidden)}, ${gate}, towers ${l(c.towerHidden)}`
+      );
+  }
 }
 
 /** Group keys other than the model, e.g. "correlation 0.9, experts 4". */
@@ -71,9 +91,12 @@ export function gainsMarkdown(gains: readonly Gain[]): string {
       .filter(([k]) => k !== 'model')
       .map(([k, v]) => `${k} ${v}`)
       .join(', ');
-    const d = g.tasks.map((t) =>
-      Number.isFinite(t.delta) ? `${t.delta >= 0 ? '+' : ''}${t.delta.toFixed(4)}` : 'n/a',
-    );
+    const d = g.tasks.map((t) => {
+      if (!Number.isFinite(t.delta)) return 'n/a';
+      // Sign of the rounded value: no "-0.0000" for a loss smaller than the shown precision.
+      const r = Number(t.delta.toFixed(4));
+      return `${r > 0 ? '+' : r < 0 ? '−' : '±'}${Math.abs(r).toFixed(4)}`;
+    });
     lines.push(`| ${[MODEL_LABELS[g.model], cell || '—', ...d].join(' | ')} |`);
   }
   return lines.join('\n') + '\n';
