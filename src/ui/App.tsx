@@ -208,7 +208,7 @@ function Playground() {
         setPhase('idle');
       }
     },
-    [live],
+    [live, setPhase],
   );
 
   // One worker for the page's lifetime: initialise the backend, then load the built-in data.
@@ -236,7 +236,7 @@ function Playground() {
       disposed = true;
       c.dispose();
     };
-  }, [loadData]);
+  }, [loadData, setPhase]);
 
   // Live parameter count: the worker builds the model for the loaded data, counts, disposes.
   const modelKey = JSON.stringify(state.model);
