@@ -7,6 +7,7 @@ import {
 } from '../../src/ui/state/experiment';
 import { addEpoch, addProgress, appendBounded, emptySeries } from '../../src/ui/state/series';
 import { MAX_LIVE_POINTS, type SeriesPoint } from '../../src/ui/state/types';
+import { verdict } from '../../src/ui/format';
 
 describe('experiment store', () => {
   it('model defaults match the registry (the page cannot import it)', () => {
@@ -74,5 +75,14 @@ describe('live series', () => {
       isBest: true,
     });
     expect(s.valAuc).toEqual([[{ x: 2, value: 0.9 }], [{ x: 2, value: 0.6 }]]);
+  });
+});
+
+describe('prediction verdicts', () => {
+  it('uses plain phrases for the video tasks and yes/no for others', () => {
+    expect(verdict('completion', 0.93)).toBe('will finish the video (0.93)');
+    expect(verdict('like', 0.07)).toBe('will not like it (0.07)');
+    expect(verdict('is_click', 0.81)).toBe('is_click: yes (0.81)');
+    expect(verdict('is_click', 0.2)).toBe('is_click: no (0.20)');
   });
 });

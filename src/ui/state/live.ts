@@ -9,6 +9,9 @@ import type { EpochEvent, ProgressEvent } from '../../engine/train/types';
 import { addEpoch, addProgress, emptySeries } from './series';
 import type { GateLayout, LiveGates, LiveSeries } from './types';
 
+/** Delay between the slots of a forced publication (see useLiveSnapshot). */
+const STAGGER_MS = 80;
+
 /** Buffered events are published at most this often. */
 export const FLUSH_INTERVAL_MS = 400;
 
@@ -132,12 +135,25 @@ export class LiveStore {
  */
 export function useLiveSnapshot(live: LiveStore, slot = 0, slots = 1): LiveSnapshot {
   const [snap, setSnap] = useState(live.getSnapshot);
-  useEffect(
-    () =>
-      live.subscribe(() => {
-        if (live.isDue(slot, slots)) startTransition(() => setSnap(live.getSnapshot()));
-      }),
-    [live, slot, slots],
-  );
+  useEffect(() => {
+    let timer: ReturnType<typeof setTimeout> | null = null;
+    const update = () => startTransition(() => setSnap(live.getSnapshot()));
+    const unsubscribe = live.subscribe(() => {
+      if (!live.isDue(slot, slots)) return;
+      // A forced publication reaches every slot: later slots render a little later, in tasks
+      // of their own, instead of all charts in one.
+      if (slot === 0) update();
+      else if (timer === null) {
+        timer = setTimeout(() => {
+          timer = null;
+          update();
+        }, slot * STAGGER_MS);
+      }
+    });
+    return () => {
+      unsubscribe();
+      if (timer !== null) clearTimeout(timer);
+    };
+  }, [live, slot, slots]);
   return snap;
 }
