@@ -351,6 +351,25 @@ async function main() {
     );
   }
 
+  // The same comparison on tfjs's plain-JS CPU backend (few steps: it is ~20× slower).
+  const backend = tf.getBackend();
+  await useNodeBackend('cpu');
+  const fusedCpu: Record<number, { fused: number; naive: number; ratio: number }> = {};
+  for (const batch of BATCHES) {
+    const steps = batch === 32 ? 10 : 3;
+    const model = createModel(mmoeCfg);
+    const fm = await bareLoop((x) => model.forward(x), model.variables, F, T, batch, steps, false);
+    model.dispose();
+    const naive = naiveMmoe(mmoeCfg);
+    const nm = await bareLoop(naive.forward, naive.vars, F, T, batch, steps, true);
+    naive.vars.forEach((v) => v.dispose());
+    fusedCpu[batch] = { fused: round(fm), naive: round(nm), ratio: round(fm / nm, 2) };
+    console.log(
+      `cpu: mmoe fused vs naive batch ${batch}: ${round(fm)} vs ${round(nm)} samples/s (×${round(fm / nm, 2)})`,
+    );
+  }
+  await useNodeBackend(backend as 'wasm');
+
   const result = {
     command: 'make bench',
     date: new Date().toISOString(),
@@ -365,6 +384,7 @@ async function main() {
     fill_batch_ms: fill,
     train_samples_per_s: training,
     fused_over_naive: fused,
+    fused_over_naive_cpu: fusedCpu,
   };
   mkdirSync(outDir, { recursive: true });
   writeFileSync(path.join(outDir, 'performance-node.json'), JSON.stringify(result, null, 2) + '\n');
@@ -414,6 +434,14 @@ async function main() {
     '| batch | fused | naive loop | fused / naive |',
     '|---|---|---|---|',
     ...Object.entries(fused).map(([b, r]) => `| ${b} | ${r.fused} | ${r.naive} | ${r.ratio} |`),
+    '',
+    'The same on the CPU backend (plain JS; one run of a few steps):',
+    '',
+    '| batch | fused | naive loop | fused / naive |',
+    '|---|---|---|---|',
+    ...Object.entries(fusedCpu).map(([b, r]) => `| ${b} | ${r.fused} | ${r.naive} | ${r.ratio} |`),
+    '',
+    'WebGL/WebGPU and threaded WASM are measured in the browser (not part of this Node run).',
     '',
   ];
   // Formatted like the rest of the repository, so `prettier --check .` stays clean.
