@@ -14,6 +14,7 @@ interface FinalMessages {
   reset: Extract<WorkerMessage, { type: 'resetDone' }>;
   describeModel: Extract<WorkerMessage, { type: 'modelDescription' }>;
   predict: Extract<WorkerMessage, { type: 'prediction' }>;
+  lifecycle: Extract<WorkerMessage, { type: 'lifecycleResult' }>;
 }
 type CallType = keyof FinalMessages;
 type ControlType = 'pause' | 'resume' | 'stop';
@@ -31,6 +32,7 @@ const FINAL_TYPES: ReadonlySet<WorkerMessage['type']> = new Set([
   'resetDone',
   'modelDescription',
   'prediction',
+  'lifecycleResult',
 ]);
 
 /** An error reported by the worker; CSV problems carry the line, column and file. */
@@ -59,6 +61,11 @@ export class WorkerClient {
   private readonly pending = new Map<RequestId, Pending>();
   /** Errors not tied to a request (e.g. the worker failed to start). */
   onUnhandledError?: (e: WorkerError) => void;
+  /**
+   * The worker died (an uncaught error or out of memory): it is terminated and every pending
+   * request rejected; the page offers a restart (ui/engineHealth).
+   */
+  onCrash?: (e: WorkerError) => void;
 
   constructor() {
     this.worker = new Worker(new URL('../worker/training.worker.ts', import.meta.url), {
@@ -68,7 +75,17 @@ export class WorkerClient {
     this.worker.onmessage = (e: MessageEvent<WorkerMessage>) => this.receive(e.data);
     this.worker.onerror = (e: ErrorEvent) => {
       e.preventDefault();
-      this.failAll(new WorkerError(`The training worker crashed: ${e.message || 'unknown error'}`));
+      const err = new WorkerError(`The training worker crashed: ${e.message || 'unknown error'}`);
+      if (this.onCrash === undefined) {
+        this.failAll(err);
+        return;
+      }
+      // A worker in an unknown state is not reused: a fresh one replaces it (ui/engineHealth).
+      this.worker.terminate();
+      const all = [...this.pending.values()];
+      this.pending.clear();
+      for (const p of all) p.reject(err);
+      this.onCrash(err);
     };
     this.worker.onmessageerror = () =>
       this.failAll(new WorkerError('A message from the training worker could not be read.'));

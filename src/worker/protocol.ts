@@ -169,7 +169,8 @@ export type WorkerRequest =
       steps: number;
       batchSize: number;
       seed: number;
-    };
+    }
+  | LifecycleRequest;
 
 // ---------------------------------------------------------------- worker → page
 
@@ -226,6 +227,7 @@ export type WorkerMessage =
       notice?: string;
       perModel: BackendCheckModelResult[];
     }
+  | LifecycleMessage
   | {
       type: 'error';
       /** The request that failed; null for errors outside any request. */
@@ -240,3 +242,59 @@ export type WorkerMessage =
 
 export type WorkerMessageType = WorkerMessage['type'];
 export type { BackendCheckModelResult };
+
+// ---------------------------------------------------------------- model lifecycle (issue 5)
+
+/** A model kept in the browser (IndexedDB, "My models"): its listing, without the bytes. */
+export interface SavedModelEntry {
+  /** Key in IndexedDB. */
+  key: string;
+  name: string;
+  /** ISO 8601 time of saving. */
+  created: string;
+  model: ModelName;
+  taskNames: string[];
+  numFeatures: number;
+  parameterCount: number;
+  /** Bytes of weights.bin. */
+  weightBytes: number;
+}
+
+/** The two files of a saved model: model.json (text) and weights.bin. */
+export interface ModelFiles {
+  jsonText: string;
+  weights: ArrayBuffer;
+}
+
+/** The model a lifecycle operation uses: the current training session's, or the loaded one. */
+export type ModelSlot = 'session' | 'loaded';
+
+/** What the lifecycle handler (src/worker/handlers/lifecycle.ts) can do. */
+export type LifecycleOp =
+  /** Serialise the session's model, keep it in IndexedDB under `name`; answers files + entry. */
+  | { op: 'save'; name: string }
+  | { op: 'list' }
+  /** The stored files of one saved model (for a download or a project export). */
+  | { op: 'get'; key: string }
+  | { op: 'delete'; key: string }
+  /** Store files as a saved model (project import); checked by loading them first. */
+  | { op: 'put'; files: ModelFiles; name?: string }
+  /** Load a saved model (by key) or uploaded files into the 'loaded' slot. */
+  | { op: 'load'; key: string }
+  | { op: 'load'; files: ModelFiles }
+  /** Score a CSV with a model: every task's probability (and labels when the file has them). */
+  | { op: 'predictCsv'; slot: ModelSlot; file: File };
+
+export type LifecycleRequest = { type: 'lifecycle'; id: RequestId } & LifecycleOp;
+
+/** The answer to each lifecycle op. */
+export type LifecycleAnswer =
+  | { op: 'save'; entry: SavedModelEntry; files: ModelFiles }
+  | { op: 'list'; entries: SavedModelEntry[] }
+  | { op: 'get'; entry: SavedModelEntry; files: ModelFiles }
+  | { op: 'delete'; key: string }
+  | { op: 'put'; entry: SavedModelEntry }
+  | { op: 'load'; name: string; model: ModelName; taskNames: string[]; numFeatures: number }
+  | { op: 'predictCsv'; csv: string; rows: number; taskNames: string[]; hasLabels: boolean };
+
+export type LifecycleMessage = { type: 'lifecycleResult'; id: RequestId; answer: LifecycleAnswer };

@@ -34,6 +34,7 @@ import {
 import { createModel, defaultModelConfig, listModels } from '../engine/models/registry';
 import type { ModelConfig, MultiTaskModel } from '../engine/models/types';
 import { Trainer } from '../engine/train/trainer';
+import { handleLifecycle } from './handlers/lifecycle';
 import type { TrainConfig } from '../engine/train/types';
 import type {
   CsvDataSource,
@@ -563,6 +564,19 @@ async function handle(req: WorkerRequest): Promise<void> {
       return handlePredict(req.id, req.input);
     case 'backendCheck':
       return handleBackendCheck(req.id, req);
+    case 'lifecycle':
+      return handleLifecycle(req, {
+        post,
+        session: () =>
+          session && data
+            ? {
+                model: session.model,
+                dataset: data.dataset,
+                scaling: data.scaling,
+                running: session.run !== null && !session.trainer.isPaused,
+              }
+            : null,
+      });
     case 'pause':
       session?.trainer.pause();
       return;
