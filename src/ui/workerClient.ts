@@ -15,9 +15,10 @@ interface FinalMessages {
   describeModel: Extract<WorkerMessage, { type: 'modelDescription' }>;
   predict: Extract<WorkerMessage, { type: 'prediction' }>;
   lifecycle: Extract<WorkerMessage, { type: 'lifecycleResult' }>;
+  experiment: Extract<WorkerMessage, { type: 'experimentDone' }>;
 }
 type CallType = keyof FinalMessages;
-type ControlType = 'pause' | 'resume' | 'stop';
+type ControlType = 'pause' | 'resume' | 'stop' | 'experimentStop';
 
 /** Omit that keeps a union a union. */
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
@@ -33,6 +34,7 @@ const FINAL_TYPES: ReadonlySet<WorkerMessage['type']> = new Set([
   'modelDescription',
   'prediction',
   'lifecycleResult',
+  'experimentDone',
 ]);
 
 /** An error reported by the worker; CSV problems carry the line, column and file. */
@@ -76,16 +78,8 @@ export class WorkerClient {
     this.worker.onerror = (e: ErrorEvent) => {
       e.preventDefault();
       const err = new WorkerError(`The training worker crashed: ${e.message || 'unknown error'}`);
-      if (this.onCrash === undefined) {
-        this.failAll(err);
-        return;
-      }
-      // A worker in an unknown state is not reused: a fresh one replaces it (ui/engineHealth).
-      this.worker.terminate();
-      const all = [...this.pending.values()];
-      this.pending.clear();
-      for (const p of all) p.reject(err);
-      this.onCrash(err);
+      if (this.onCrash === undefined) this.failAll(err);
+      else this.crash(err);
     };
     this.worker.onmessageerror = () =>
       this.failAll(new WorkerError('A message from the training worker could not be read.'));
@@ -121,6 +115,12 @@ export class WorkerClient {
     const p = msg.id === null ? undefined : this.pending.get(msg.id);
     if (msg.type === 'error') {
       const err = new WorkerError(msg.message, msg.line, msg.column, msg.file, msg.fileName);
+      if (msg.id === null && this.onCrash !== undefined) {
+        // Something escaped every handler (uncaught exception, out of memory): the engine's
+        // state is unknown, so it is not trusted with more work.
+        this.crash(new WorkerError(`The training worker crashed: ${msg.message}`));
+        return;
+      }
       if (p === undefined) {
         this.onUnhandledError?.(err);
         return;
@@ -136,6 +136,15 @@ export class WorkerClient {
     } else {
       p.onEvent?.(msg);
     }
+  }
+
+  /** A worker in an unknown state is not reused: terminate it; ui/engineHealth respawns one. */
+  private crash(err: WorkerError): void {
+    this.worker.terminate();
+    const all = [...this.pending.values()];
+    this.pending.clear();
+    for (const p of all) p.reject(err);
+    this.onCrash?.(err);
   }
 
   private failAll(err: WorkerError): void {

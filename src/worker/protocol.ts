@@ -8,6 +8,9 @@
 import type { BackendAttempt, BackendName, BackendPreference } from '../engine/backend';
 import type { BackendCheckModelResult } from '../engine/backendCheck';
 import type { CsvOptions } from '../engine/data/types';
+import type { ExperimentPlan, PublishedTable } from '../engine/experiments/plans';
+import type { Gain, RunResult, SummaryRow } from '../engine/experiments/runner';
+import type { ExperimentSetup } from '../ui/experiments/setup';
 import type { ModelConfig, ModelName } from '../engine/models/types';
 import type { GateLayout } from '../engine/models/types';
 import type { EpochEvent, ProgressEvent, TrainConfig, TrainResult } from '../engine/train/types';
@@ -170,7 +173,8 @@ export type WorkerRequest =
       batchSize: number;
       seed: number;
     }
-  | LifecycleRequest;
+  | LifecycleRequest
+  | ExperimentRequest;
 
 // ---------------------------------------------------------------- worker → page
 
@@ -228,6 +232,7 @@ export type WorkerMessage =
       perModel: BackendCheckModelResult[];
     }
   | LifecycleMessage
+  | ExperimentMessage
   | {
       type: 'error';
       /** The request that failed; null for errors outside any request. */
@@ -298,3 +303,47 @@ export type LifecycleAnswer =
   | { op: 'predictCsv'; csv: string; rows: number; taskNames: string[]; hasLabels: boolean };
 
 export type LifecycleMessage = { type: 'lifecycleResult'; id: RequestId; answer: LifecycleAnswer };
+
+// ---------------------------------------------------------------- experiments (issue 4)
+
+/**
+ * Run a classroom experiment (src/worker/handlers/experiments.ts); answered by
+ * `experimentPlan`, then per run `experimentRunStart`, `experimentProgress`*, `experimentRunDone`,
+ * then `experimentDone`. `experimentStop` (no answer) ends it after the current step.
+ */
+export type ExperimentRequest =
+  | { type: 'experiment'; id: RequestId; setup: ExperimentSetup }
+  | { type: 'experimentStop'; id: RequestId };
+
+/** The end of an experiment: every run, the table rows (mean ± std over seeds), the gains. */
+export interface ExperimentOutcome {
+  kind: ExperimentPlan['kind'];
+  title: string;
+  results: RunResult[];
+  summary: SummaryRow[];
+  /** Δ test AUC per task against single-task in the same cell (seesaw view). */
+  gains: Gain[];
+  published?: PublishedTable;
+  /** Stopped before every run finished (the finished runs are kept). */
+  aborted: boolean;
+}
+
+export type ExperimentMessage =
+  | { type: 'experimentPlan'; id: RequestId; title: string; runs: { id: string; label: string }[] }
+  | {
+      type: 'experimentRunStart';
+      id: RequestId;
+      index: number;
+      total: number;
+      label: string;
+      parameterCount: number;
+    }
+  | {
+      type: 'experimentProgress';
+      id: RequestId;
+      epoch: number;
+      step: number;
+      stepsPerEpoch: number;
+    }
+  | { type: 'experimentRunDone'; id: RequestId; index: number; total: number; result: RunResult }
+  | { type: 'experimentDone'; id: RequestId; outcome: ExperimentOutcome };

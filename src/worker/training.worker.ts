@@ -35,6 +35,7 @@ import { createModel, defaultModelConfig, listModels } from '../engine/models/re
 import type { ModelConfig, MultiTaskModel } from '../engine/models/types';
 import { Trainer } from '../engine/train/trainer';
 import { handleLifecycle } from './handlers/lifecycle';
+import { handleExperiment } from './handlers/experiments';
 import type { TrainConfig } from '../engine/train/types';
 import type {
   CsvDataSource,
@@ -564,6 +565,9 @@ async function handle(req: WorkerRequest): Promise<void> {
       return handlePredict(req.id, req.input);
     case 'backendCheck':
       return handleBackendCheck(req.id, req);
+    case 'experiment':
+    case 'experimentStop':
+      return handleExperiment(req, { post, loaded: () => data });
     case 'lifecycle':
       return handleLifecycle(req, {
         post,
@@ -607,6 +611,7 @@ function skipsQueue(req: WorkerRequest): boolean {
     case 'stop':
     case 'reset':
     case 'describeModel':
+    case 'experimentStop':
       return true;
     case 'step':
     case 'predict':
