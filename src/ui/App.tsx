@@ -30,6 +30,7 @@ import { GateHeatmap } from './charts/GateHeatmap';
 import { LiveAucChart } from './charts/LiveAucChart';
 import { LossChart } from './charts/LossChart';
 import { ErrorAlert } from './components/fields';
+import { EngineCrashAlert, useEngineHealth } from './engineHealth/EngineCrashAlert';
 import { describeBackend, errorMessage } from './format';
 import { BackendCheckPanel } from './panels/BackendCheckPanel';
 import {
@@ -123,6 +124,17 @@ function Playground() {
   // Curves, gates and progress live outside React state (see state/live.ts).
   const [live] = useState(() => new LiveStore());
   const [result, setResult] = useState<TrainResult | null>(null);
+  // Worker crash → alert + "Restart engine": a new generation respawns the worker below.
+  const health = useEngineHealth(
+    useCallback(() => {
+      setClient(null);
+      setReady(null);
+      setSession(null);
+      setResult(null);
+      setPhase('starting');
+    }, [setPhase]),
+  );
+  const { generation: engineGeneration, reportCrash } = health;
   const [runs, setRuns] = useState<RunRecord[]>([]);
   const [selectedRuns, setSelectedRuns] = useState<string[]>([]);
   const runCounter = useRef(0);
@@ -218,6 +230,9 @@ function Playground() {
     c.onUnhandledError = (e) => {
       if (!disposed) setError(describeError(e));
     };
+    c.onCrash = (e) => {
+      if (!disposed) reportCrash(describeError(e));
+    };
     void (async () => {
       try {
         const r = await c.call({ type: 'init', backend: stateRef.current.backend });
@@ -236,7 +251,7 @@ function Playground() {
       disposed = true;
       c.dispose();
     };
-  }, [loadData, setPhase]);
+  }, [loadData, setPhase, engineGeneration, reportCrash]);
 
   // Live parameter count: the worker builds the model for the loaded data, counts, disposes.
   const modelKey = JSON.stringify(state.model);
@@ -491,6 +506,7 @@ function Playground() {
       </header>
 
       <ErrorAlert message={error} onDismiss={() => setError(null)} />
+      <EngineCrashAlert health={health} />
 
       <main>
         <DataPanel

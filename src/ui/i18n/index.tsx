@@ -5,6 +5,7 @@
  */
 import { createContext, useCallback, useContext, useMemo, useState, type ReactNode } from 'react';
 import { common } from './strings/common';
+import { perf } from './strings/perf';
 
 export type Lang = 'en' | 'zh';
 export const LANGS: readonly Lang[] = ['en', 'zh'];
@@ -18,7 +19,7 @@ export interface StringTable {
 }
 
 /** Every area's strings. Add one line per new file in ./strings/. */
-export const TABLES: Record<string, StringTable> = { common };
+export const TABLES: Record<string, StringTable> = { common, perf };
 
 const merged: Record<Lang, Catalog> = { en: {}, zh: {} };
 for (const table of Object.values(TABLES)) {
