@@ -72,7 +72,7 @@ it('trains MMoE on built-in data in the worker (threaded WASM) and shows validat
   const aucHeaders = headers.filter((h) => h.endsWith(' AUC'));
   expect(aucHeaders.length).toBe(2);
   const epochRows = table.locator('tbody tr').filter({ hasNotText: 'Test' });
-  expect(await epochRows.count()).toBe(EPOCHS);
+  await expect.poll(() => epochRows.count(), { timeout: 10_000 }).toBe(EPOCHS);
   const aucsPerEpoch: number[][] = [];
   for (let e = 0; e < EPOCHS; e++) {
     const cells = await epochRows.nth(e).locator('td').allTextContents();
@@ -86,8 +86,11 @@ it('trains MMoE on built-in data in the worker (threaded WASM) and shows validat
   for (const auc of aucsPerEpoch[EPOCHS - 1]) expect(auc).toBeGreaterThan(0.6);
   // The chart has one validation line (with a dot per epoch) per task, named like the table.
   const aucChart = page.getByRole('img', { name: /^AUC per task: latest validation AUC: / });
+  // Charts render as transitions: the last epoch's dots may land just after the status line.
+  await expect
+    .poll(() => aucChart.locator('.recharts-line-dots circle').count(), { timeout: 10_000 })
+    .toBe(2 * EPOCHS);
   expect(await aucChart.locator('.recharts-line-dots').count()).toBe(2);
-  expect(await aucChart.locator('.recharts-line-dots circle').count()).toBe(2 * EPOCHS);
   const chartLabel = (await aucChart.getAttribute('aria-label')) ?? '';
   for (const h of aucHeaders) expect(chartLabel).toContain(`${h.replace(/ AUC$/, '')} 0.`);
 
@@ -129,7 +132,7 @@ it('slow motion: Step, Step epoch, Train on; Pause, Step while paused, Resume; R
   // Train continues the same model to the last epoch (2 rows, not a fresh run).
   await page.getByRole('button', { name: 'Train', exact: true }).click();
   await waitForTrainingStatus(page, /^Done after 2 epoch/);
-  expect(await epochRows.count()).toBe(2);
+  await expect.poll(() => epochRows.count(), { timeout: 10_000 }).toBe(2);
 
   // Pause a fresh run (small batches: many steps), step once while paused, resume to the end.
   await page.getByLabel('Batch size', { exact: true }).fill('16');

@@ -53,6 +53,12 @@ it('trains on the KuaiRand log with three label columns and three tasks', async 
 
   // Three validation AUC series (one per task) in the chart and the table.
   const aucChart = page.getByRole('img', { name: /^AUC per task: latest validation AUC: / });
+  // Charts render as transitions: the last epoch's points may land just after the status line.
+  await expect
+    .poll(async () => (await aucChart.getAttribute('aria-label'))?.match(/at epoch 2/g)?.length, {
+      timeout: 10_000,
+    })
+    .toBe(3);
   const label = (await aucChart.getAttribute('aria-label')) ?? '';
   const latest = [...label.matchAll(/(is_click|long_view|is_like) (\d\.\d+) at epoch 2/g)];
   expect(latest.map((m) => m[1])).toEqual(['is_click', 'long_view', 'is_like']);

@@ -100,6 +100,12 @@ it('uploads the video file, trains MMoE one epoch with live AUC, gates, board, e
 
   // Streaming train AUC (dashed) and validation AUC (dots) for both tasks.
   const aucChart = page.getByRole('img', { name: /^AUC per task: latest validation AUC: / });
+  // Charts render as transitions: the epoch's points may land just after the status line.
+  await expect
+    .poll(async () => (await aucChart.getAttribute('aria-label'))?.match(/at epoch 1/g)?.length, {
+      timeout: 10_000,
+    })
+    .toBe(2);
   const label = (await aucChart.getAttribute('aria-label')) ?? '';
   const valAucs = [...label.matchAll(/(completion|like) (0\.\d+) at epoch 1/g)];
   expect(valAucs.map((m) => m[1])).toEqual(['completion', 'like']);
