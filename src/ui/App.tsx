@@ -44,6 +44,8 @@ import { ModelPanel } from './panels/ModelPanel';
 import { PredictPanel } from './panels/PredictPanel';
 import { BACKEND_OPTIONS, TrainingPanel, type Phase } from './panels/TrainingPanel';
 import { ExperimentProvider, useExperiment } from './state/context';
+import { usePersistWorkspace } from './state/persist';
+import { ModelsPanel } from './panels/ModelsPanel';
 import { describeDataChoice } from './state/experiment';
 import { LiveStore, useLiveSnapshot } from './state/live';
 import type { ExperimentState, GateLayout, RunRecord } from './state/types';
@@ -136,6 +138,7 @@ function Playground() {
   );
   const { generation: engineGeneration, reportCrash } = health;
   const [runs, setRuns] = useState<RunRecord[]>([]);
+  usePersistWorkspace(state, dispatch, runs, setRuns);
   const [selectedRuns, setSelectedRuns] = useState<string[]>([]);
   const runCounter = useRef(0);
   // The latest values for callbacks that outlive a render.
@@ -581,6 +584,17 @@ function Playground() {
           testRows={summary?.split.test ?? 0}
           canPredict={hasModel && (phase === 'idle' || phase === 'paused')}
           onPredict={predict}
+        />
+
+        <ModelsPanel
+          client={client}
+          canUseSession={hasModel && (phase === 'idle' || phase === 'paused')}
+          experiment={state}
+          dispatch={dispatch}
+          runs={runs}
+          setRuns={setRuns}
+          numFeatures={summary?.features}
+          numTasks={summary?.tasks.length}
         />
 
         <BackendCheckPanel

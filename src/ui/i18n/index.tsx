@@ -5,6 +5,7 @@
  */
 import { createContext, useCallback, useContext, useMemo, useState, type ReactNode } from 'react';
 import { common } from './strings/common';
+import { lifecycle } from './strings/lifecycle';
 import { perf } from './strings/perf';
 
 export type Lang = 'en' | 'zh';
@@ -19,7 +20,7 @@ export interface StringTable {
 }
 
 /** Every area's strings. Add one line per new file in ./strings/. */
-export const TABLES: Record<string, StringTable> = { common, perf };
+export const TABLES: Record<string, StringTable> = { common, perf, lifecycle };
 
 const merged: Record<Lang, Catalog> = { en: {}, zh: {} };
 for (const table of Object.values(TABLES)) {
