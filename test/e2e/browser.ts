@@ -21,11 +21,28 @@ const BASE_ARGS = [
 /** Software WebGPU (SwiftShader): slow but real, so the WebGPU code path can be tested. */
 export const WEBGPU_ARGS = ['--enable-unsafe-webgpu', '--use-webgpu-adapter=swiftshader'];
 
-export function launchBrowser(opts: { webgpu: boolean }): Promise<Browser> {
+/** Playwright's flags that keep background pages from being throttled like a real browser's. */
+const NO_BACKGROUND_THROTTLING_ARGS = [
+  '--disable-background-timer-throttling',
+  '--disable-renderer-backgrounding',
+  '--disable-backgrounding-occluded-windows',
+];
+
+/**
+ * `backgroundThrottling: true` drops Playwright's anti-throttling flags, so background tabs are
+ * treated as in a user's browser (the hidden-tab test).
+ */
+export function launchBrowser(opts: {
+  webgpu: boolean;
+  backgroundThrottling?: boolean;
+}): Promise<Browser> {
   return chromium.launch({
     executablePath: CHROMIUM_PATH,
     headless: true,
     args: [...BASE_ARGS, ...(opts.webgpu ? WEBGPU_ARGS : [])],
+    ...(opts.backgroundThrottling === true
+      ? { ignoreDefaultArgs: NO_BACKGROUND_THROTTLING_ARGS }
+      : {}),
   });
 }
 
