@@ -44,6 +44,10 @@ import { ModelPanel } from './panels/ModelPanel';
 import { PredictPanel } from './panels/PredictPanel';
 import { BACKEND_OPTIONS, TrainingPanel, type Phase } from './panels/TrainingPanel';
 import { ExperimentProvider, useExperiment } from './state/context';
+import { ExperimentsPanel } from './panels/ExperimentsPanel';
+import { HeaderControls } from './experiments/HeaderControls';
+import { readPageUrl } from './experiments/urlSync';
+import { LanguageProvider, useI18n } from './i18n';
 import { usePersistWorkspace } from './state/persist';
 import { ModelsPanel } from './panels/ModelsPanel';
 import { describeDataChoice } from './state/experiment';
@@ -93,14 +97,17 @@ interface SessionInfo {
 
 export function App() {
   return (
-    <ExperimentProvider>
-      <Playground />
-    </ExperimentProvider>
+    <LanguageProvider>
+      <ExperimentProvider initial={readPageUrl().state.experiment}>
+        <Playground />
+      </ExperimentProvider>
+    </LanguageProvider>
   );
 }
 
 function Playground() {
   const { state, dispatch } = useExperiment();
+  const { t } = useI18n();
   const [client, setClient] = useState<WorkerClient | null>(null);
   const [phase, setPhaseNow] = useState<Phase>('starting');
   // Phase changes re-render most of the page: as transitions, React renders them in small
@@ -485,7 +492,8 @@ function Playground() {
       onDrop={onDrop}
     >
       <header>
-        <h1>Multi-task recommendation playground</h1>
+        <h1>{t('app.title')}</h1>
+        <HeaderControls />
         <p className="backend-line" aria-live="polite">
           {ready === null ? (
             'Starting the training worker…'
@@ -600,6 +608,13 @@ function Playground() {
         <BackendCheckPanel
           client={client}
           models={ready?.models ?? []}
+          busy={busy && phase !== 'checking'}
+          onRunningChange={(r) => setPhase(r ? 'checking' : 'idle')}
+        />
+
+        <ExperimentsPanel
+          client={client}
+          tasks={tasks}
           busy={busy && phase !== 'checking'}
           onRunningChange={(r) => setPhase(r ? 'checking' : 'idle')}
         />

@@ -5,6 +5,7 @@
  */
 import { createContext, useCallback, useContext, useMemo, useState, type ReactNode } from 'react';
 import { common } from './strings/common';
+import { experiments } from './strings/experiments';
 import { lifecycle } from './strings/lifecycle';
 import { perf } from './strings/perf';
 
@@ -20,7 +21,7 @@ export interface StringTable {
 }
 
 /** Every area's strings. Add one line per new file in ./strings/. */
-export const TABLES: Record<string, StringTable> = { common, perf, lifecycle };
+export const TABLES: Record<string, StringTable> = { common, perf, lifecycle, experiments };
 
 const merged: Record<Lang, Catalog> = { en: {}, zh: {} };
 for (const table of Object.values(TABLES)) {
