@@ -2,13 +2,14 @@
  * Header controls: the 中文 / English switch and presentation mode (large type for a projector:
  * a class on <html> that ../presentation.css scales the page with).
  */
-import { useEffect, useState } from 'react';
+import { useEffect, useId, useState } from 'react';
 import { LANG_LABELS, LANGS, useI18n, type Lang } from '../i18n';
 import '../presentation.css';
 
 export function HeaderControls() {
   const { lang, setLang, t } = useI18n();
   const [present, setPresent] = useState(false);
+  const langId = useId();
   useEffect(() => {
     document.documentElement.classList.toggle('presentation', present);
   }, [present]);
@@ -17,9 +18,12 @@ export function HeaderControls() {
   }, [lang]);
   return (
     <div className="header-controls">
-      <label title={t('lang.tooltip')}>
-        {t('lang.label')}{' '}
+      <span className="field-inline">
+        <label htmlFor={langId} title={t('lang.tooltip')}>
+          {t('lang.label')}
+        </label>{' '}
         <select
+          id={langId}
           value={lang}
           onChange={(e) => setLang(e.target.value as Lang)}
           title={t('lang.tooltip')}
@@ -30,7 +34,7 @@ export function HeaderControls() {
             </option>
           ))}
         </select>
-      </label>
+      </span>
       <button
         type="button"
         className="secondary"

@@ -71,7 +71,7 @@ export const experiments: StringTable = {
     'exp.run': 'Run experiment',
     'exp.run.tooltip':
       'Queue every run of the experiment in the training worker; the page stays usable meanwhile',
-    'exp.stop': 'Stop experiment',
+    'exp.stop': 'Cancel experiment',
     'exp.stop.tooltip':
       'Stop after the current step; finished runs (and the current one, at its best epoch) are kept',
     'exp.status.starting': 'Preparing the runs…',
@@ -182,7 +182,7 @@ export const experiments: StringTable = {
     'exp.tutorial.data': '在已加载的数据上运行（任务：{tasks}）。',
     'exp.run': '运行实验',
     'exp.run.tooltip': '把实验的所有运行排入训练 worker；期间页面仍可使用',
-    'exp.stop': '停止实验',
+    'exp.stop': '取消实验',
     'exp.stop.tooltip': '在当前步之后停止；已完成的运行（以及当前运行的最佳轮次）会保留',
     'exp.status.starting': '正在准备运行…',
     'exp.status.running':

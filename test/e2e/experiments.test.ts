@@ -1,0 +1,101 @@
+/**
+ * Classroom experiments from the page: a tiny experts × gate-layers sweep on built-in data runs
+ * end to end in the worker and ends in a table and a chart (saved as PNG); the setup round-trips
+ * through the page URL (a garbled link falls back with a notice); the language switch and
+ * presentation mode work.
+ */
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, expect, inject, it } from 'vitest';
+import { download, launchBrowser, openApp, waitForBackend } from './browser';
+
+let browser: Browser;
+beforeAll(async () => {
+  browser = await launchBrowser({ webgpu: false });
+});
+afterAll(async () => {
+  await browser?.close();
+});
+
+const PNG_MAGIC = Buffer.from([0x89, 0x50, 0x4e, 0x47]);
+
+it('runs a small sweep and shows the table and chart; the setup is in the URL', async () => {
+  const baseUrl = inject('baseUrl');
+  const { page, errors } = await openApp(browser, baseUrl);
+  await waitForBackend(page);
+  await expect
+    .poll(() => page.getByText(/rows · \d+ features/).count(), { timeout: 60_000 })
+    .toBe(1);
+
+  const panel = page.getByRole('region', { name: '6 · Classroom experiments' });
+  await panel.getByLabel('Experiment', { exact: true }).selectOption('sweep');
+  await panel.getByLabel('Seeds', { exact: true }).fill('1');
+  await panel.getByLabel('Epochs per run', { exact: true }).fill('1');
+  await panel.getByLabel('Numbers of experts', { exact: true }).fill('1, 2');
+  await panel.getByLabel('Gate hidden layers', { exact: true }).fill('0');
+  await panel.getByLabel('Generated rows', { exact: true }).fill('600');
+  await panel.getByRole('button', { name: 'Run experiment', exact: true }).click();
+
+  await expect
+    .poll(() => panel.getByText('Experiment finished: 2 runs.').count(), { timeout: 180_000 })
+    .toBe(1);
+
+  // The table: one row per grid cell, a finite test AUC per task.
+  const table = panel.getByRole('table', { name: /sweep: test AUC/ });
+  const rows = table.locator('tbody tr');
+  await expect.poll(() => rows.count()).toBe(2);
+  const cells = await rows.nth(1).locator('td').allTextContents();
+  expect(cells[0]).toBe('MMoE');
+  expect(cells[1]).toContain('experts 2');
+  const aucs = cells.slice(-2).map(Number);
+  for (const a of aucs) expect(a).toBeGreaterThan(0.3);
+
+  // The chart: one line (one gate depth) over the two expert counts.
+  const chart = panel.getByRole('figure', { name: 'Test AUC against the number of experts' });
+  await expect.poll(() => chart.locator('.recharts-line').count()).toBe(1);
+  await expect.poll(() => chart.locator('.recharts-line-dot, .recharts-dot').count()).toBe(2);
+
+  // Both save as PNG.
+  const tablePng = await download(page, () =>
+    panel.getByRole('button', { name: 'Save as PNG (experiment table)' }).click(),
+  );
+  expect(tablePng.bytes.subarray(0, 4).equals(PNG_MAGIC)).toBe(true);
+  const chartPng = await download(page, () =>
+    chart.getByRole('button', { name: 'Save as PNG (experiment chart)' }).click(),
+  );
+  expect(chartPng.bytes.subarray(0, 4).equals(PNG_MAGIC)).toBe(true);
+
+  // The URL holds the setup: a fresh page from the link shows the same controls.
+  const url = page.url();
+  expect(url).toContain('#exp=');
+  await page.goto('about:blank');
+  await page.goto(url);
+  await waitForBackend(page);
+  const again = page.getByRole('region', { name: '6 · Classroom experiments' });
+  expect(await again.getByLabel('Experiment', { exact: true }).inputValue()).toBe('sweep');
+  expect(await again.getByLabel('Numbers of experts', { exact: true }).inputValue()).toBe('1, 2');
+  expect(await again.getByLabel('Generated rows', { exact: true }).inputValue()).toBe('600');
+
+  // A garbled link: defaults with a notice.
+  await page.goto('about:blank');
+  await page.goto(`${baseUrl}#exp=%7Bnot-json`);
+  await waitForBackend(page);
+  await expect.poll(() => page.getByText(/could not be read/).count()).toBe(1);
+  const fresh = page.getByRole('region', { name: '6 · Classroom experiments' });
+  expect(await fresh.getByLabel('Experiment', { exact: true }).inputValue()).toBe('tutorial');
+
+  // 中文 / English and presentation mode.
+  await page.getByLabel('Language', { exact: true }).selectOption('zh');
+  await expect.poll(() => page.getByRole('heading', { name: '6 · 课堂实验' }).count()).toBe(1);
+  await page.getByLabel('语言', { exact: true }).selectOption('en');
+  await expect
+    .poll(() => page.getByRole('heading', { name: '6 · Classroom experiments' }).count())
+    .toBe(1);
+  const present = page.getByRole('button', { name: 'Presentation mode' });
+  await present.click();
+  expect(await present.getAttribute('aria-pressed')).toBe('true');
+  expect(
+    await page.evaluate(() => document.documentElement.classList.contains('presentation')),
+  ).toBe(true);
+
+  expect(errors).toEqual([]);
+});
