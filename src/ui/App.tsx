@@ -167,7 +167,11 @@ function Playground() {
       let source: DataSource;
       const d = s.data;
       if (d.source === 'csv') {
-        if (csvFiles.train === null) return;
+        // No file yet (e.g. a kept CSV choice after a reload): nothing to load, not stuck loading.
+        if (csvFiles.train === null) {
+          setPhase('idle');
+          return;
+        }
         const labelNames = d.labelNames.map(
           (n, i) =>
             n.trim() || (pv?.hasHeader === true ? pv.columns[i] : undefined) || `task_${i + 1}`,
@@ -186,6 +190,7 @@ function Playground() {
           rows: d.rows,
           seed: d.dataSeed,
           correlation: d.correlation,
+          withShare: d.withShare === true,
         };
       }
       const names: Record<string, string> = {};
@@ -603,6 +608,8 @@ function Playground() {
           setRuns={setRuns}
           numFeatures={summary?.features}
           numTasks={summary?.tasks.length}
+          idle={phase === 'idle'}
+          onTrain={() => train()}
         />
 
         <BackendCheckPanel

@@ -14,6 +14,7 @@ import type { ExperimentSetup } from '../ui/experiments/setup';
 import type { ModelConfig, ModelName } from '../engine/models/types';
 import type { GateLayout } from '../engine/models/types';
 import type { EpochEvent, ProgressEvent, TrainConfig, TrainResult } from '../engine/train/types';
+import type { WarmStartMode, WarmStartReport } from '../engine/train/warmStart';
 
 export type RequestId = number;
 
@@ -25,6 +26,8 @@ export interface BuiltinDataSource {
   seed: number;
   /** Task correlation ρ for the 'correlated' generator (MMoE paper), in [0, 1]. */
   correlation?: number;
+  /** 'short_video': add the third label `share` (model lifecycle: warm start a 3-task model). */
+  withShare?: boolean;
 }
 
 /** A user's CSV file(s), parsed inside the worker (File is structured-cloneable). */
@@ -288,7 +291,12 @@ export type LifecycleOp =
   | { op: 'load'; key: string }
   | { op: 'load'; files: ModelFiles }
   /** Score a CSV with a model: every task's probability (and labels when the file has them). */
-  | { op: 'predictCsv'; slot: ModelSlot; file: File };
+  | { op: 'predictCsv'; slot: ModelSlot; file: File }
+  /**
+   * Warm start the next training session (built by the next Train/Step) from the loaded model:
+   * answers the report for `modelConfig` on the loaded data at once; 'off' disarms.
+   */
+  | { op: 'warmStart'; mode: WarmStartMode | 'off'; modelConfig: ModelRequest };
 
 export type LifecycleRequest = { type: 'lifecycle'; id: RequestId } & LifecycleOp;
 
@@ -300,7 +308,8 @@ export type LifecycleAnswer =
   | { op: 'delete'; key: string }
   | { op: 'put'; entry: SavedModelEntry }
   | { op: 'load'; name: string; model: ModelName; taskNames: string[]; numFeatures: number }
-  | { op: 'predictCsv'; csv: string; rows: number; taskNames: string[]; hasLabels: boolean };
+  | { op: 'predictCsv'; csv: string; rows: number; taskNames: string[]; hasLabels: boolean }
+  | { op: 'warmStart'; report: WarmStartReport | null };
 
 export type LifecycleMessage = { type: 'lifecycleResult'; id: RequestId; answer: LifecycleAnswer };
 

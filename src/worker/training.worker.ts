@@ -34,7 +34,7 @@ import {
 import { createModel, defaultModelConfig, listModels } from '../engine/models/registry';
 import type { ModelConfig, MultiTaskModel } from '../engine/models/types';
 import { Trainer } from '../engine/train/trainer';
-import { handleLifecycle } from './handlers/lifecycle';
+import { applyPendingWarmStart, handleLifecycle } from './handlers/lifecycle';
 import { handleExperiment } from './handlers/experiments';
 import type { TrainConfig } from '../engine/train/types';
 import type {
@@ -189,7 +189,7 @@ async function handleData(id: RequestId, source: DataSource, prep: DataPrep): Pr
   if (source.kind === 'builtin') {
     dataset =
       source.generator === 'short_video'
-        ? generateShortVideo({ rows: source.rows, seed: source.seed })
+        ? generateShortVideo({ rows: source.rows, seed: source.seed, withShare: source.withShare })
         : generateCorrelated({
             rows: source.rows,
             seed: source.seed,
@@ -288,6 +288,7 @@ function newSession(id: RequestId, modelRequest: ModelRequest, trainConfig: Trai
   disposeSession();
   const { dataset, train, val, test, scaling } = data;
   const model = createModel(buildConfig(modelRequest, data));
+  applyPendingWarmStart(model);
   let trainer: Trainer;
   try {
     trainer = new Trainer(
@@ -571,6 +572,10 @@ async function handle(req: WorkerRequest): Promise<void> {
     case 'lifecycle':
       return handleLifecycle(req, {
         post,
+        buildModel: (r) => {
+          if (data === null) throw new Error('No data is loaded yet: load a data set first.');
+          return createModel(buildConfig(r, data));
+        },
         session: () =>
           session && data
             ? {

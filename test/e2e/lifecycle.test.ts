@@ -189,5 +189,23 @@ it('saves, loads, scores every task, refuses damaged files, survives a reload, r
   expect(await panel.getByRole('button', { name: 'Load two-task', exact: true }).count()).toBe(1);
   expect(await boardText()).toContain('MMoE');
 
+  // Warm start when a task is added: the saved two-task model starts a three-task one.
+  await panel.getByRole('button', { name: 'Load two-task', exact: true }).click();
+  await expect.poll(() => status.textContent()).toMatch(/^Loaded model: two-task/);
+  await page.getByLabel('Third label: share').check();
+  await page.getByRole('button', { name: 'Generate data' }).click();
+  await page.getByText(/tasks: completion.*like.*share/).waitFor({ timeout: 60_000 });
+  await panel.getByLabel('Warm start mode').selectOption('embeddings+experts');
+  await panel.getByRole('button', { name: 'Train with warm start' }).click();
+  const report = panel.getByRole('list', { name: 'Warm start report' });
+  await expect.poll(() => report.textContent(), { timeout: 30_000 }).toMatch(/Loaded \([1-9]/);
+  const lines = await report.getByRole('listitem').allTextContents();
+  expect(lines[0]).toMatch(/expert/);
+  expect(lines[2]).toMatch(/^Skipped \([1-9]\d*\): .*tower/);
+  await expect
+    .poll(() => status.textContent(), { timeout: 180_000 })
+    .toBe('Warm-started run (embeddings+experts) finished: compare it on the board.');
+  expect(await boardText()).toContain('warm start: embeddings+experts');
+
   expect(errors).toEqual([]);
 });

@@ -109,6 +109,15 @@ export function DataPanel(props: Props) {
             disabled={disabled}
             tooltip="Seed of the generator: the same seed gives the same rows."
           />
+          {d.source === 'short_video' && (
+            <CheckboxField
+              label="Third label: share"
+              checked={d.withShare === true}
+              onChange={(withShare) => setData({ withShare })}
+              disabled={disabled}
+              tooltip="Add a third task, share (about 3 % positive), to the generated log: start a three-task model warm from a saved two-task one."
+            />
+          )}
           {d.source === 'correlated' && (
             <RangeField
               label="Task correlation ρ"

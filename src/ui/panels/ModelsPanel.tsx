@@ -6,6 +6,7 @@
  */
 import { useCallback, useEffect, useId, useState, type Dispatch, type SetStateAction } from 'react';
 import { paddleRecConfig } from '../../engine/io/paddlerec';
+import type { WarmStartMode, WarmStartReport } from '../../engine/train/warmStart';
 import type {
   LifecycleAnswer,
   LifecycleOp,
@@ -33,6 +34,34 @@ interface Props {
   /** Sizes of the loaded data (for the PaddleRec config); undefined before data is loaded. */
   numFeatures?: number;
   numTasks?: number;
+  /** Nothing is loading or training (a warm-started run may begin). */
+  idle: boolean;
+  /** Starts a fresh training run like the Train button; resolves when it ends. */
+  onTrain: () => Promise<void>;
+}
+
+const WARM_MODES: WarmStartMode[] = ['cold', 'embeddings', 'embeddings+experts', 'all-matching'];
+
+/** Report lines: loaded (partial marked), new, skipped — each a list of variable names. */
+function reportLines(
+  r: WarmStartReport,
+  t: (k: string, v?: Record<string, string | number>) => string,
+) {
+  const names = (xs: { name: string }[]) =>
+    xs.length === 0 ? '—' : xs.map((x) => x.name).join(', ');
+  return [
+    t('lc.warm.loaded', {
+      n: r.loaded.length,
+      names:
+        r.loaded.length === 0
+          ? '—'
+          : r.loaded
+              .map((x) => (x.partial ? `${x.name} (${t('lc.warm.partial')})` : x.name))
+              .join(', '),
+    }),
+    t('lc.warm.new', { n: r.new.length, names: names(r.new) }),
+    t('lc.warm.skipped', { n: r.skipped.length, names: names(r.skipped) }),
+  ];
 }
 
 /** The answer of one lifecycle op, typed by the op. */
@@ -64,7 +93,10 @@ export function ModelsPanel(props: Props) {
   const [loaded, setLoaded] = useState<string | null>(null);
   const [slot, setSlot] = useState<ModelSlot>('session');
   const [csvFile, setCsvFile] = useState<File | null>(null);
+  const [warmMode, setWarmMode] = useState<WarmStartMode>('embeddings+experts');
+  const [report, setReport] = useState<WarmStartReport | null>(null);
   const slotId = useId();
+  const warmId = useId();
   const projectId = useId();
 
   const refresh = useCallback(async () => {
@@ -148,6 +180,30 @@ export function ModelsPanel(props: Props) {
         rows: a.rows.toLocaleString('en-US'),
         tasks: a.taskNames.join(', '),
       });
+    });
+
+  const warmTrain = () =>
+    act(async (c) => {
+      const mode = warmMode;
+      const a = await ask(c, {
+        op: 'warmStart',
+        mode,
+        modelConfig: { ...experiment.model, seed: experiment.train.seed },
+      });
+      setReport(a.report);
+      const before = runs.length;
+      await props.onTrain();
+      // The board overlays runs: name the start so the class sees which converged faster.
+      props.setRuns((prev) =>
+        prev.length > before
+          ? prev.map((r, i) =>
+              i === prev.length - 1
+                ? { ...r, modelLabel: `${r.modelLabel} · ${t('lc.warm.label', { mode })}` }
+                : r,
+            )
+          : prev,
+      );
+      return t('lc.warm.done', { mode });
     });
 
   const exportPaddle = () => {
@@ -355,6 +411,43 @@ export function ModelsPanel(props: Props) {
           {t('lc.batch.run')}
         </button>
       </div>
+
+      <h3>{t('lc.warm')}</h3>
+      <div className="row">
+        <div className="field">
+          <label htmlFor={warmId} title={t('lc.warm.mode.tip')}>
+            {t('lc.warm.mode')}
+          </label>
+          <select
+            id={warmId}
+            value={warmMode}
+            title={t('lc.warm.mode.tip')}
+            disabled={disabled}
+            onChange={(e) => setWarmMode(e.target.value as WarmStartMode)}
+          >
+            {WARM_MODES.map((m) => (
+              <option key={m} value={m}>
+                {t(`lc.warm.mode.${m}`)}
+              </option>
+            ))}
+          </select>
+        </div>
+        <button
+          type="button"
+          onClick={() => void warmTrain()}
+          disabled={disabled || loaded === null || !props.idle || props.numTasks === undefined}
+          title={t('lc.warm.run.tip')}
+        >
+          {t('lc.warm.run')}
+        </button>
+      </div>
+      {report !== null && (
+        <ul aria-label={t('lc.warm.report')}>
+          {reportLines(report, t).map((line) => (
+            <li key={line}>{line}</li>
+          ))}
+        </ul>
+      )}
 
       <div className="row">
         <button type="button" onClick={exportPaddle} title={t('lc.paddle.tip')}>

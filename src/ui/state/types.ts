@@ -34,6 +34,8 @@ export interface DataChoice {
   labelNames: string[];
   /** CSV: skip bad rows (reported) instead of stopping at the first one. */
   skipBadRows: boolean;
+  /** Short-video generator: add the third label `share` (absent = no). */
+  withShare?: boolean;
 }
 
 /** Training settings the user picks (maps onto the engine's TrainConfig). */

@@ -10,10 +10,12 @@ import type { Dataset, FeatureScaling } from '../../engine/data/types';
 import { deserializeModel, serializeModel, type LoadedModel } from '../../engine/io/modelFile';
 import { predictCsv, type ScoringModel } from '../../engine/io/predict';
 import type { MultiTaskModel } from '../../engine/models/types';
+import { warmStart, type WarmStartMode } from '../../engine/train/warmStart';
 import type {
   LifecycleAnswer,
   LifecycleRequest,
   ModelFiles,
+  ModelRequest,
   SavedModelEntry,
   WorkerMessage,
 } from '../protocol';
@@ -29,6 +31,8 @@ export interface LifecycleContext {
     running: boolean;
   } | null;
   post: (msg: WorkerMessage) => void;
+  /** Builds (untrained) the model the next session would train for `req` on the loaded data. */
+  buildModel: (req: ModelRequest) => MultiTaskModel;
 }
 
 const DB_NAME = 'mtl-playground-models';
@@ -138,6 +142,20 @@ function setLoaded(next: (LoadedModel & { name: string }) | null): void {
   loaded = next;
 }
 
+/** The warm start armed for the next session, applied once by applyPendingWarmStart. */
+let pendingWarmStart: WarmStartMode | null = null;
+
+/**
+ * Hook for the training worker's newSession: loads the armed warm start from the loaded model
+ * into the fresh `model` (then disarms). The report was shown when it was armed.
+ */
+export function applyPendingWarmStart(model: MultiTaskModel): void {
+  const mode = pendingWarmStart;
+  pendingWarmStart = null;
+  if (mode === null || loaded === null) return;
+  warmStart(loaded.model, model, mode);
+}
+
 function sessionScoring(ctx: LifecycleContext): ScoringModel & { featureNames: string[] } {
   const s = ctx.session();
   if (s === null) throw new Error('No trained model yet: train (or step) a model first.');
@@ -219,6 +237,24 @@ async function answer(req: LifecycleRequest, ctx: LifecycleContext): Promise<Lif
         taskNames: [...p.taskNames],
         hasLabels: p.labels !== null,
       };
+    }
+    case 'warmStart': {
+      if (req.mode === 'off') {
+        pendingWarmStart = null;
+        return { op: 'warmStart', report: null };
+      }
+      if (loaded === null) {
+        throw new Error('Warm start needs a trained model: load a saved model first.');
+      }
+      // The report for the model the next session will build: a throwaway copy, same config.
+      const target = ctx.buildModel(req.modelConfig);
+      try {
+        const report = warmStart(loaded.model, target, req.mode);
+        pendingWarmStart = req.mode;
+        return { op: 'warmStart', report };
+      } finally {
+        target.dispose();
+      }
     }
   }
 }
