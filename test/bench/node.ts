@@ -20,16 +20,17 @@ import os from 'node:os';
 import * as tf from '@tensorflow/tfjs';
 import * as prettier from 'prettier';
 import { parseCsv } from '../../src/engine/data/csv';
-import { allRows, datasetBytes, fillBatch, headRows } from '../../src/engine/data/dataset';
+import { allRows, datasetBytes, fillBatch } from '../../src/engine/data/dataset';
 import { fitScaling } from '../../src/engine/data/scaling';
 import { createModel, listModels } from '../../src/engine/models/registry';
 import { resolvePreset } from '../../src/engine/models/presets';
-import { Trainer } from '../../src/engine/train/trainer';
-import { createAdam, FlatAdam } from '../../src/engine/train/optimizer';
 import {
-  perTaskSigmoidCrossEntropy,
-  weightedSigmoidCrossEntropy,
-} from '../../src/engine/train/loss';
+  bareLoopSamplesPerSec as bareLoop,
+  matMulRate,
+  trainerSamplesPerSec,
+  trainFlopsPerSample,
+} from '../../src/engine/bench/loops';
+import { naiveMmoe } from '../../src/engine/bench/naiveMmoe';
 import { useNodeBackend } from '../../src/engine/testing/nodeBackend';
 import type { Dataset } from '../../src/engine/data/types';
 import type { ModelConfig, ModelName } from '../../src/engine/models/types';
@@ -95,90 +96,6 @@ function censusConfig(name: ModelName, F: number, T: number): ModelConfig {
   return resolvePreset(name, F, T).model;
 }
 
-/**
- * Bare loop: a model and an optimizer on one fixed batch; no data pipeline, no readbacks.
- * `stock`: tf.train.adam + the op-by-op loss (what plain tfjs code does); otherwise the Trainer's
- * own step (FlatAdam + the one-op loss).
- */
-async function bareLoop(
-  forward: (x: tf.Tensor2D) => tf.Tensor2D,
-  vars: tf.Variable[],
-  F: number,
-  T: number,
-  batch: number,
-  steps: number,
-  stock: boolean,
-): Promise<number> {
-  const x = tf.randomUniform([batch, F], 0, 1, 'float32', 7) as tf.Tensor2D;
-  const y = tf.cast(
-    tf.greater(tf.randomUniform([batch, T], 0, 1, 'float32', 8), 0.5),
-    'float32',
-  ) as tf.Tensor2D;
-  const w = tf.ones([T]) as tf.Tensor1D;
-  const adam = stock ? createAdam(0.001) : null;
-  const flat = stock ? null : new FlatAdam(vars, 0.001);
-  const step = () =>
-    tf.tidy(() => {
-      if (adam) {
-        adam.minimize(
-          () => tf.sum(perTaskSigmoidCrossEntropy(forward(x), y)) as tf.Scalar,
-          false,
-          vars,
-        );
-      } else {
-        const { grads } = tf.variableGrads(() => {
-          const { loss, perTask } = weightedSigmoidCrossEntropy(forward(x), y, w);
-          perTask.dispose();
-          return loss;
-        }, vars);
-        flat!.applyGradients(vars.map((v) => grads[v.name]));
-      }
-    });
-  for (let i = 0; i < 5; i++) step(); // warm-up
-  await tf.ready();
-  const t0 = now();
-  for (let i = 0; i < steps; i++) step();
-  const ms = now() - t0;
-  adam?.dispose();
-  flat?.dispose();
-  x.dispose();
-  y.dispose();
-  w.dispose();
-  return (steps * batch) / (ms / 1000);
-}
-
-/** Model matMul FLOPs per sample, forward + backward ≈ 3 × forward (2 per weight of a kernel). */
-function trainFlopsPerSample(vars: tf.Variable[], cfg: ModelConfig): number {
-  let forward = 0;
-  for (const v of vars) if (v.shape.length >= 2) forward += 2 * v.size;
-  // Mixing: T gates (PLE: + shared gates) × E experts × H per sample, negligible but counted.
-  const H = cfg.expertHidden[cfg.expertHidden.length - 1] ?? 0;
-  if (cfg.model === 'mmoe') forward += 2 * cfg.numTasks * cfg.numExperts * H;
-  if (cfg.model === 'ple') {
-    forward += 2 * cfg.numTasks * (cfg.numExperts + cfg.numTasks * cfg.expertsPerTask) * H;
-  }
-  return 3 * forward;
-}
-
-/** FLOP/s of a big square matMul (n = 1024, plain layout) on the current backend. */
-async function matMulRate(): Promise<number> {
-  const n = 1024;
-  const a = tf.randomUniform([n, n], -1, 1, 'float32', 1);
-  const b = tf.randomUniform([n, n], -1, 1, 'float32', 2);
-  tf.matMul(a, b).dispose();
-  const reps = quick ? 3 : 10;
-  const t0 = now();
-  for (let i = 0; i < reps; i++) {
-    const c = tf.matMul(a, b);
-    await c.data();
-    c.dispose();
-  }
-  const s = (now() - t0) / 1000;
-  a.dispose();
-  b.dispose();
-  return (reps * 2 * n ** 3) / s;
-}
-
 /** fillBatch alone: ms per batch of `batch` random rows (the data pipeline's share of a step). */
 function fillBatchMs(data: Dataset, batch: number): number {
   const train = allRows(data);
@@ -201,66 +118,6 @@ function fillBatchMs(data: Dataset, batch: number): number {
   return (now() - t0) / reps;
 }
 
-/** Our real loop: Trainer.run() over `rows` rows for one epoch (no validation). */
-async function trainerLoop(data: Dataset, cfg: ModelConfig, batch: number, rows: number) {
-  const model = createModel(cfg);
-  const train = headRows(allRows(data), rows);
-  const scaling = fitScaling(train, 'standard');
-  const trainer = new Trainer(
-    { model, scaling, train },
-    { learningRate: 0.001, batchSize: batch, epochs: 1, seed: 1 },
-  );
-  // Warm-up: kernels compile/allocate on the first steps.
-  for (let i = 0; i < 5; i++) await trainer.stepBatch();
-  const t0 = now();
-  const doneBefore = trainer.position.step;
-  await trainer.run();
-  const ms = now() - t0;
-  const samples = Math.min(rows, (trainer.position.stepsPerEpoch - doneBefore) * batch);
-  trainer.dispose();
-  model.dispose();
-  return samples / (ms / 1000);
-}
-
-/** Naive MMoE: every expert and gate its own matMul, mixed in a loop (the shape peers write), default tfjs gradients. */
-function naiveMmoe(cfg: ModelConfig) {
-  const { numFeatures: F, numTasks: T, numExperts: E } = cfg;
-  const H = cfg.expertHidden[0];
-  const h = cfg.towerHidden[0];
-  let seed = 11;
-  const w = (shape: number[]) =>
-    tf.variable(tf.randomNormal(shape, 0, Math.sqrt(2 / shape[0]), 'float32', seed++));
-  const experts = Array.from({ length: E }, () => ({
-    k: w([F, H]),
-    b: tf.variable(tf.zeros([H])),
-  }));
-  const gates = Array.from({ length: T }, () => ({ k: w([F, E]), b: tf.variable(tf.zeros([E])) }));
-  const towers = Array.from({ length: T }, () => ({
-    k1: w([H, h]),
-    b1: tf.variable(tf.zeros([h])),
-    k2: w([h, 1]),
-    b2: tf.variable(tf.zeros([1])),
-  }));
-  const vars = [
-    ...experts.flatMap((e) => [e.k, e.b]),
-    ...gates.flatMap((g) => [g.k, g.b]),
-    ...towers.flatMap((t) => [t.k1, t.b1, t.k2, t.b2]),
-  ];
-  const forward = (x: tf.Tensor2D): tf.Tensor2D => {
-    const outs = experts.map((e) => tf.relu(tf.add(tf.matMul(x, e.k), e.b)));
-    const logits = gates.map((g, t) => {
-      const gate = tf.softmax(tf.add(tf.matMul(x, g.k), g.b));
-      let mixed = tf.mul(outs[0], tf.slice(gate, [0, 0], [-1, 1]));
-      for (let e = 1; e < E; e++)
-        mixed = tf.add(mixed, tf.mul(outs[e], tf.slice(gate, [0, e], [-1, 1])));
-      const tw = towers[t];
-      return tf.add(tf.matMul(tf.relu(tf.add(tf.matMul(mixed, tw.k1), tw.b1)), tw.k2), tw.b2);
-    });
-    return tf.concat(logits, 1) as tf.Tensor2D;
-  };
-  return { forward, vars };
-}
-
 async function main() {
   await useNodeBackend('wasm');
   console.log(
@@ -280,7 +137,7 @@ async function main() {
   const data = parse.data;
   const F = data.features.length;
   const T = data.taskNames.length;
-  const rate = await matMulRate();
+  const rate = await matMulRate(1024, quick ? 3 : 10);
   console.log(`matMul 1024×1024: ${round(rate / 1e9, 2)} GFLOP/s`);
   const fill: Record<number, number> = {};
   for (const batch of BATCHES) {
@@ -306,7 +163,7 @@ async function main() {
       const steps = Math.round(rows / batch);
       const runs = { trainer: [] as number[], bare: [] as number[], stock: [] as number[] };
       for (let r = 0; r < ROUNDS; r++) {
-        runs.trainer.push(await trainerLoop(data, cfg, batch, rows));
+        runs.trainer.push(await trainerSamplesPerSec(data, cfg, batch, rows));
         const model = createModel(cfg);
         flopsPerSample[info.name] = trainFlopsPerSample(model.variables, cfg);
         const fwd = (x: tf.Tensor2D) => model.forward(x);

@@ -1,0 +1,171 @@
+/**
+ * Timed training loops shared by the Node bench (test/bench/node.ts) and the worker's `bench`
+ * request (browser bench): the real Trainer over a dataset, a bare step loop on one fixed batch
+ * (ours: one-op loss + FlatAdam; stock: tf.train.adam + op-by-op loss), and a census-shaped
+ * synthetic dataset so the browser needs no data files.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { allRows, headRows } from '../data/dataset';
+import { mulberry32 } from '../data/random';
+import { fitScaling } from '../data/scaling';
+import type { Dataset, FeatureColumn } from '../data/types';
+import { createModel } from '../models/registry';
+import type { ModelConfig } from '../models/types';
+import { perTaskSigmoidCrossEntropy, weightedSigmoidCrossEntropy } from '../train/loss';
+import { createAdam, FlatAdam } from '../train/optimizer';
+import { Trainer } from '../train/trainer';
+
+const now = () => performance.now();
+
+/**
+ * Census-income shapes: 11 float + 488 binary (one-hot) columns = 499 features, two tasks
+ * depending on a few of them. Seeded; for speed measurements, not for accuracy.
+ */
+export function generateCensusShaped(rows: number, seed = 1): Dataset {
+  const rng = mulberry32(seed);
+  const features: FeatureColumn[] = [];
+  for (let f = 0; f < 11; f++) {
+    const values = new Float32Array(rows);
+    for (let r = 0; r < rows; r++) values[r] = rng() * 100;
+    features.push({ name: `num${f + 1}`, kind: 'float', values });
+  }
+  // 488 one-hot columns in groups of 8 (61 categorical fields): one 1 per group and row.
+  for (let f = 0; f < 488; f++) {
+    features.push({ name: `bin${f + 1}`, kind: 'binary', values: new Uint8Array(rows) });
+  }
+  const labels = [new Uint8Array(rows), new Uint8Array(rows)];
+  for (let r = 0; r < rows; r++) {
+    let score = 0;
+    for (let g = 0; g < 61; g++) {
+      const k = Math.floor(rng() * 8);
+      (features[11 + g * 8 + k].values as Uint8Array)[r] = 1;
+      if (g < 4) score += k - 3.5;
+    }
+    const a = (features[0].values[r] - 50) / 30 + score / 4;
+    labels[0][r] = rng() < 1 / (1 + Math.exp(-a)) ? 1 : 0;
+    labels[1][r] = rng() < 1 / (1 + Math.exp(-(a * 0.7 - 1))) ? 1 : 0;
+  }
+  return { numRows: rows, taskNames: ['income', 'marital'], labels, features };
+}
+
+/**
+ * Samples/s of the real loop: Trainer.run() for one epoch over the first `rows` rows (no
+ * validation), after `warmup` steps so kernel compilation is not timed.
+ */
+export async function trainerSamplesPerSec(
+  data: Dataset,
+  cfg: ModelConfig,
+  batch: number,
+  rows: number,
+  warmup = 5,
+): Promise<number> {
+  const model = createModel(cfg);
+  const train = headRows(allRows(data), rows);
+  const scaling = fitScaling(train, 'standard');
+  const trainer = new Trainer(
+    { model, scaling, train },
+    { learningRate: 0.001, batchSize: batch, epochs: 1, seed: 1 },
+  );
+  try {
+    for (let i = 0; i < warmup; i++) await trainer.stepBatch();
+    const t0 = now();
+    const doneBefore = trainer.position.step;
+    await trainer.run();
+    const ms = now() - t0;
+    const samples = Math.min(rows, (trainer.position.stepsPerEpoch - doneBefore) * batch);
+    return samples / (ms / 1000);
+  } finally {
+    trainer.dispose();
+    model.dispose();
+  }
+}
+
+/**
+ * Bare loop: a model and an optimizer on one fixed batch; no data pipeline. `stock`:
+ * tf.train.adam + the op-by-op loss (what plain tfjs code does); otherwise the Trainer's own
+ * step (FlatAdam + the one-op loss). Ends with a readback so queued GPU work is timed.
+ */
+export async function bareLoopSamplesPerSec(
+  forward: (x: tf.Tensor2D) => tf.Tensor2D,
+  vars: tf.Variable[],
+  F: number,
+  T: number,
+  batch: number,
+  steps: number,
+  stock: boolean,
+  warmup = 5,
+): Promise<number> {
+  const x = tf.randomUniform([batch, F], 0, 1, 'float32', 7) as tf.Tensor2D;
+  const y = tf.cast(
+    tf.greater(tf.randomUniform([batch, T], 0, 1, 'float32', 8), 0.5),
+    'float32',
+  ) as tf.Tensor2D;
+  const w = tf.ones([T]) as tf.Tensor1D;
+  const adam = stock ? createAdam(0.001) : null;
+  const flat = stock ? null : new FlatAdam(vars, 0.001);
+  const step = () =>
+    tf.tidy(() => {
+      if (adam) {
+        adam.minimize(
+          () => tf.sum(perTaskSigmoidCrossEntropy(forward(x), y)) as tf.Scalar,
+          false,
+          vars,
+        );
+      } else if (flat) {
+        const { grads } = tf.variableGrads(() => {
+          const { loss, perTask } = weightedSigmoidCrossEntropy(forward(x), y, w);
+          perTask.dispose();
+          return loss;
+        }, vars);
+        flat.applyGradients(vars.map((v) => grads[v.name]));
+      }
+    });
+  try {
+    for (let i = 0; i < warmup; i++) step();
+    await vars[0].data();
+    const t0 = now();
+    for (let i = 0; i < steps; i++) step();
+    // Wait for the last step's update (asynchronous backends queue work).
+    await vars[0].data();
+    const ms = now() - t0;
+    return (steps * batch) / (ms / 1000);
+  } finally {
+    adam?.dispose();
+    flat?.dispose();
+    x.dispose();
+    y.dispose();
+    w.dispose();
+  }
+}
+
+/** FLOP/s of a square matMul (n × n) on the current backend, `reps` times with readbacks. */
+export async function matMulRate(n = 1024, reps = 10): Promise<number> {
+  const a = tf.randomUniform([n, n], -1, 1, 'float32', 1);
+  const b = tf.randomUniform([n, n], -1, 1, 'float32', 2);
+  const warm = tf.matMul(a, b);
+  await warm.data();
+  warm.dispose();
+  const t0 = now();
+  for (let i = 0; i < reps; i++) {
+    const c = tf.matMul(a, b);
+    await c.data();
+    c.dispose();
+  }
+  const s = (now() - t0) / 1000;
+  a.dispose();
+  b.dispose();
+  return (reps * 2 * n ** 3) / s;
+}
+
+/** Model matMul FLOPs per sample, forward + backward ≈ 3 × forward (2 per weight of a kernel). */
+export function trainFlopsPerSample(vars: tf.Variable[], cfg: ModelConfig): number {
+  let forward = 0;
+  for (const v of vars) if (v.shape.length >= 2) forward += 2 * v.size;
+  // Mixing: T gates (PLE: + shared gates) × E experts × H per sample, negligible but counted.
+  const H = cfg.expertHidden[cfg.expertHidden.length - 1] ?? 0;
+  if (cfg.model === 'mmoe') forward += 2 * cfg.numTasks * cfg.numExperts * H;
+  if (cfg.model === 'ple') {
+    forward += 2 * cfg.numTasks * (cfg.numExperts + cfg.numTasks * cfg.expertsPerTask) * H;
+  }
+  return 3 * forward;
+}
