@@ -6,6 +6,7 @@
 import { createContext, useCallback, useContext, useMemo, useState, type ReactNode } from 'react';
 import { common } from './strings/common';
 import { experiments } from './strings/experiments';
+import { panels } from './strings/panels';
 import { lifecycle } from './strings/lifecycle';
 import { perf } from './strings/perf';
 
@@ -21,7 +22,7 @@ export interface StringTable {
 }
 
 /** Every area's strings. Add one line per new file in ./strings/. */
-export const TABLES: Record<string, StringTable> = { common, perf, lifecycle, experiments };
+export const TABLES: Record<string, StringTable> = { common, perf, lifecycle, experiments, panels };
 
 const merged: Record<Lang, Catalog> = { en: {}, zh: {} };
 for (const table of Object.values(TABLES)) {

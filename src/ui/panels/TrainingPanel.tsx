@@ -8,6 +8,7 @@ import type { ProgressEvent, TrainResult } from '../../engine/train/types';
 import type { ReadyMessage, SessionPosition } from '../../worker/protocol';
 import { NumberInput, SelectField } from '../components/fields';
 import { describeBackend, formatInt, formatMetric } from '../format';
+import { useI18n, type I18n } from '../i18n';
 import { useExperiment } from '../state/context';
 import { useLiveSnapshot, type LiveStore } from '../state/live';
 
@@ -53,6 +54,7 @@ interface Props {
 
 export function TrainingPanel(props: Props) {
   const { state, dispatch } = useExperiment();
+  const { t: tr } = useI18n();
   const t = state.train;
   const { phase } = props;
   const idle = phase === 'idle';
@@ -64,121 +66,119 @@ export function TrainingPanel(props: Props) {
 
   return (
     <section aria-labelledby="train-title" className="panel">
-      <h2 id="train-title">3 · Training</h2>
+      <h2 id="train-title">{tr('train.title')}</h2>
       <div className="row">
         <SelectField
-          label="Backend"
+          label={tr('train.backend')}
           value={state.backend}
-          options={BACKEND_OPTIONS}
+          options={BACKEND_OPTIONS.map((o) => ({ ...o, label: tr(`train.backend.${o.value}`) }))}
           onChange={props.onBackend}
           disabled={!idle}
-          tooltip="Where the maths runs. Auto tries WebGPU, then WebGL, then WASM, then plain-JS CPU; the one in use is shown here and at the top."
+          tooltip={tr('train.backend.tooltip')}
           description={
             props.ready === null
-              ? 'Starting…'
-              : `In use: ${describeBackend(props.ready.backend, props.ready.wasmThreads)}`
+              ? tr('train.backend.starting')
+              : tr('train.backend.inUse', {
+                  backend: describeBackend(props.ready.backend, props.ready.wasmThreads),
+                })
           }
         />
         <NumberInput
-          label="Learning rate"
+          label={tr('train.lr')}
           value={t.learningRate}
           onCommit={(learningRate) => setTrain({ learningRate })}
           min={1e-6}
           max={1}
           disabled={settingsLocked}
-          tooltip="Adam's step size: larger learns faster but can overshoot or diverge (try 0.001–0.01)."
+          tooltip={tr('train.lr.tooltip')}
         />
         <NumberInput
-          label="Batch size"
+          label={tr('train.batch')}
           value={t.batchSize}
           onCommit={(batchSize) => setTrain({ batchSize })}
           min={1}
           max={65536}
           integer
           disabled={settingsLocked}
-          tooltip="Rows per training step. Larger batches are faster per row but take fewer steps per epoch."
+          tooltip={tr('train.batch.tooltip')}
         />
         <NumberInput
-          label="Epochs"
+          label={tr('train.epochs')}
           value={t.epochs}
           onCommit={(epochs) => setTrain({ epochs })}
           min={1}
           max={1000}
           integer
           disabled={settingsLocked}
-          tooltip="Passes over the training rows. The best epoch (on validation) is kept."
+          tooltip={tr('train.epochs.tooltip')}
         />
         <NumberInput
-          label="Seed"
+          label={tr('train.seed')}
           value={t.seed}
           onCommit={(seed) => setTrain({ seed })}
           min={1}
           max={2 ** 31 - 1}
           integer
           disabled={settingsLocked}
-          tooltip="Seeds the initial weights and the batch order: same seed and backend give the same curves."
+          tooltip={tr('train.seed.tooltip')}
         />
       </div>
-      <div className="row buttons" role="group" aria-label="Training controls">
+      <div className="row buttons" role="group" aria-label={tr('train.controls')}>
         <button
           type="button"
           onClick={props.onTrain}
           disabled={!idle || !props.hasData}
-          title={
-            resumable
-              ? 'Train on from the stepped position to the last epoch.'
-              : 'Build a fresh model and train it for the chosen epochs.'
-          }
+          title={resumable ? tr('train.train.tooltipResume') : tr('train.train.tooltip')}
         >
-          Train
+          {tr('train.train')}
         </button>
         <button
           type="button"
           onClick={props.onPause}
           disabled={phase !== 'training'}
-          title="Pause after the current step; Step and Predict work while paused."
+          title={tr('train.pause.tooltip')}
         >
-          Pause
+          {tr('train.pause')}
         </button>
         <button
           type="button"
           onClick={props.onResume}
           disabled={phase !== 'paused'}
-          title="Continue the paused training."
+          title={tr('train.resume.tooltip')}
         >
-          Resume
+          {tr('train.resume')}
         </button>
         <button
           type="button"
           onClick={props.onStop}
           disabled={phase !== 'training' && phase !== 'paused' && phase !== 'stepping'}
-          title="End the run after the current step; the best epoch so far is kept and tested."
+          title={tr('train.stop.tooltip')}
         >
-          Stop
+          {tr('train.stop')}
         </button>
         <button
           type="button"
           onClick={props.onReset}
           disabled={!(idle || phase === 'paused') || props.position === null}
-          title="Throw the model away (free its memory) and clear the charts; the settings stay."
+          title={tr('train.reset.tooltip')}
         >
-          Reset
+          {tr('train.reset')}
         </button>
         <button
           type="button"
           onClick={() => props.onStep('batch')}
           disabled={!canStep}
-          title="Slow motion: train exactly one batch and show what changed."
+          title={tr('train.step.tooltip')}
         >
-          Step
+          {tr('train.step')}
         </button>
         <button
           type="button"
           onClick={() => props.onStep('epoch')}
           disabled={!canStep}
-          title="Train the rest of the current epoch, validate, and stop."
+          title={tr('train.stepEpoch.tooltip')}
         >
-          Step epoch
+          {tr('train.stepEpoch')}
         </button>
       </div>
       <TrainingStatus {...props} />
@@ -189,31 +189,43 @@ export function TrainingPanel(props: Props) {
 /** The status line: subscribes to the live store, so only it re-renders on progress. */
 function TrainingStatus(props: Props) {
   const { progress } = useLiveSnapshot(props.live);
+  const { t } = useI18n();
   return (
     <p role="status" className="status" aria-live="polite">
-      {trainingStatus(props, progress)}
+      {trainingStatus(props, progress, t)}
     </p>
   );
 }
 
-function trainingStatus(p: Props, progress: ProgressEvent | null): string {
+function trainingStatus(p: Props, progress: ProgressEvent | null, t: I18n['t']): string {
   const { phase, position, result } = p;
-  if (phase === 'stopping') return 'Stopping…';
-  if (phase === 'resetting') return 'Resetting…';
+  if (phase === 'stopping') return t('train.status.stopping');
+  if (phase === 'resetting') return t('train.status.resetting');
   const where = (e: ProgressEvent): string =>
-    `Epoch ${e.epoch} · step ${e.step}/${e.stepsPerEpoch} · ${formatInt(e.samplesPerSec)} samples/s · loss ${e.loss
-      .map((l) => formatMetric(l))
-      .join(' / ')}`;
+    t('train.status.where', {
+      epoch: e.epoch,
+      step: e.step,
+      steps: e.stepsPerEpoch,
+      speed: formatInt(e.samplesPerSec),
+      loss: e.loss.map((l) => formatMetric(l)).join(' / '),
+    });
   if (phase === 'training' || phase === 'stepping' || phase === 'paused') {
-    const prefix = phase === 'paused' ? 'Paused · ' : phase === 'stepping' ? 'Stepping · ' : '';
-    return progress === null ? `${prefix}Starting training…` : prefix + where(progress);
+    const prefix =
+      phase === 'paused'
+        ? t('train.status.paused')
+        : phase === 'stepping'
+          ? t('train.status.stepping')
+          : '';
+    return progress === null ? prefix + t('train.status.starting') : prefix + where(progress);
   }
   if (result !== null) {
-    const verb = result.status === 'stopped' ? 'Stopped' : 'Done';
-    return `${verb} after ${result.epochs.length} epoch(s): best epoch ${result.bestEpoch} · ${formatInt(
-      result.samplesPerSec,
-    )} samples/s · ${(result.elapsedMs / 1000).toFixed(1)} s`;
+    return t(result.status === 'stopped' ? 'train.status.stopped' : 'train.status.done', {
+      epochs: result.epochs.length,
+      best: result.bestEpoch,
+      speed: formatInt(result.samplesPerSec),
+      seconds: (result.elapsedMs / 1000).toFixed(1),
+    });
   }
-  if (position !== null && progress !== null) return `Stepped · ${where(progress)}`;
+  if (position !== null && progress !== null) return t('train.status.stepped') + where(progress);
   return '';
 }

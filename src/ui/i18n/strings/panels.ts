@@ -1,0 +1,108 @@
+import type { StringTable } from '../index';
+
+/** The playground's own panels (training, data, predictions, backend check, header line). */
+export const panels: StringTable = {
+  en: {
+    'train.title': '3 · Training',
+    'train.backend': 'Backend',
+    'train.backend.tooltip':
+      'Where the maths runs. Auto tries WebGPU, then WebGL, then WASM, then plain-JS CPU; the one in use is shown here and at the top.',
+    'train.backend.auto': 'Auto (fastest available)',
+    'train.backend.webgpu': 'WebGPU',
+    'train.backend.webgl': 'WebGL',
+    'train.backend.wasm': 'WASM',
+    'train.backend.cpu': 'CPU (plain JS)',
+    'train.backend.starting': 'Starting…',
+    'train.backend.inUse': 'In use: {backend}',
+    'train.lr': 'Learning rate',
+    'train.lr.tooltip':
+      "Adam's step size: larger learns faster but can overshoot or diverge (try 0.001–0.01).",
+    'train.batch': 'Batch size',
+    'train.batch.tooltip':
+      'Rows per training step. Larger batches are faster per row but take fewer steps per epoch.',
+    'train.epochs': 'Epochs',
+    'train.epochs.tooltip':
+      'Passes over the training rows. The best epoch (on validation) is kept.',
+    'train.seed': 'Seed',
+    'train.seed.tooltip':
+      'Seeds the initial weights and the batch order: same seed and backend give the same curves.',
+    'train.controls': 'Training controls',
+    'train.train': 'Train',
+    'train.train.tooltip': 'Build a fresh model and train it for the chosen epochs.',
+    'train.train.tooltipResume': 'Train on from the stepped position to the last epoch.',
+    'train.pause': 'Pause',
+    'train.pause.tooltip': 'Pause after the current step; Step and Predict work while paused.',
+    'train.resume': 'Resume',
+    'train.resume.tooltip': 'Continue the paused training.',
+    'train.stop': 'Stop',
+    'train.stop.tooltip':
+      'End the run after the current step; the best epoch so far is kept and tested.',
+    'train.reset': 'Reset',
+    'train.reset.tooltip':
+      'Throw the model away (free its memory) and clear the charts; the settings stay.',
+    'train.step': 'Step',
+    'train.step.tooltip': 'Slow motion: train exactly one batch and show what changed.',
+    'train.stepEpoch': 'Step epoch',
+    'train.stepEpoch.tooltip': 'Train the rest of the current epoch, validate, and stop.',
+    'train.status.stopping': 'Stopping…',
+    'train.status.resetting': 'Resetting…',
+    'train.status.where': 'Epoch {epoch} · step {step}/{steps} · {speed} samples/s · loss {loss}',
+    'train.status.paused': 'Paused · ',
+    'train.status.stepping': 'Stepping · ',
+    'train.status.starting': 'Starting training…',
+    'train.status.done':
+      'Done after {epochs} epoch(s): best epoch {best} · {speed} samples/s · {seconds} s',
+    'train.status.stopped':
+      'Stopped after {epochs} epoch(s): best epoch {best} · {speed} samples/s · {seconds} s',
+    'train.status.stepped': 'Stepped · ',
+  },
+  zh: {
+    'train.title': '3 · 训练',
+    'train.backend': '后端',
+    'train.backend.tooltip':
+      '计算在哪里运行。自动会依次尝试 WebGPU、WebGL、WASM 和纯 JS 的 CPU；正在使用的后端显示在这里和页面顶部。',
+    'train.backend.auto': '自动（最快的可用后端）',
+    'train.backend.webgpu': 'WebGPU',
+    'train.backend.webgl': 'WebGL',
+    'train.backend.wasm': 'WASM',
+    'train.backend.cpu': 'CPU（纯 JS）',
+    'train.backend.starting': '启动中…',
+    'train.backend.inUse': '正在使用：{backend}',
+    'train.lr': '学习率',
+    'train.lr.tooltip': 'Adam 的步长：越大学得越快，但可能越过最优点或发散（可试 0.001–0.01）。',
+    'train.batch': '批大小',
+    'train.batch.tooltip': '每步训练的行数。批越大每行越快，但每轮的步数越少。',
+    'train.epochs': '轮数',
+    'train.epochs.tooltip': '遍历训练数据的次数。保留验证集上最好的一轮。',
+    'train.seed': '随机种子',
+    'train.seed.tooltip': '决定初始权重和批次顺序：相同种子和后端得到相同曲线。',
+    'train.controls': '训练控制',
+    'train.train': '训练',
+    'train.train.tooltip': '新建模型，并按所选轮数训练。',
+    'train.train.tooltipResume': '从单步训练的位置继续训练到最后一轮。',
+    'train.pause': '暂停',
+    'train.pause.tooltip': '在当前步之后暂停；暂停时可单步和预测。',
+    'train.resume': '继续',
+    'train.resume.tooltip': '继续已暂停的训练。',
+    'train.stop': '停止',
+    'train.stop.tooltip': '在当前步之后结束训练；保留目前最好的一轮并在测试集上评估。',
+    'train.reset': '重置',
+    'train.reset.tooltip': '丢弃模型（释放内存）并清空图表；设置保留。',
+    'train.step': '单步',
+    'train.step.tooltip': '慢动作：只训练一个批次，看看发生了什么变化。',
+    'train.stepEpoch': '单轮',
+    'train.stepEpoch.tooltip': '训练完当前这一轮，做验证，然后停下。',
+    'train.status.stopping': '正在停止…',
+    'train.status.resetting': '正在重置…',
+    'train.status.where':
+      '第 {epoch} 轮 · 第 {step}/{steps} 步 · 每秒 {speed} 个样本 · 损失 {loss}',
+    'train.status.paused': '已暂停 · ',
+    'train.status.stepping': '单步中 · ',
+    'train.status.starting': '正在开始训练…',
+    'train.status.done':
+      '完成，共 {epochs} 轮：最佳轮次 {best} · 每秒 {speed} 个样本 · {seconds} 秒',
+    'train.status.stopped':
+      '已停止，共 {epochs} 轮：最佳轮次 {best} · 每秒 {speed} 个样本 · {seconds} 秒',
+    'train.status.stepped': '已单步 · ',
+  },
+};
