@@ -249,7 +249,7 @@ async function main() {
     '# Engine performance in Node (WASM backend)',
     '',
     `Produced by \`make bench\` (\`npm run bench\`) on ${result.date.slice(0, 10)}: ${result.machine.cores} cores, ${result.machine.cpu}, Node ${result.machine.node}, tfjs backend \`${result.backend}\` (one thread in Node).`,
-    'Every figure is a ratio against a simple baseline measured in the same run; absolute numbers vary between machines.',
+    'Every figure is a ratio against a simple baseline measured in the same run; absolute numbers vary between machines, and on a shared machine between runs (up to 3× here): compare ratios within one run.',
     '',
     '## CSV parsing (video val file, gunzipped in memory)',
     '',
