@@ -7,6 +7,7 @@ import { useId, useState } from 'react';
 import type { PredictInput, PredictResult } from '../../worker/protocol';
 import { NumberInput } from '../components/fields';
 import { errorMessage, verdict } from '../format';
+import { useI18n } from '../i18n';
 
 interface Props {
   /** Rows in the test split (0 = none). */
@@ -17,6 +18,7 @@ interface Props {
 }
 
 export function PredictPanel({ testRows, canPredict, onPredict }: Props) {
+  const { t: tr } = useI18n();
   const [mode, setMode] = useState<'testRow' | 'csvRow'>('testRow');
   const [row, setRow] = useState(1);
   const [text, setText] = useState('');
@@ -41,13 +43,12 @@ export function PredictPanel({ testRows, canPredict, onPredict }: Props) {
     }
   };
 
-  const pasteTip =
-    'One CSV line as in the data file (labels first, then features), or the features only.';
+  const pasteTip = tr('predict.paste.tooltip');
   return (
     <section aria-labelledby="predict-title" className="panel">
-      <h2 id="predict-title">Predict</h2>
+      <h2 id="predict-title">{tr('predict.title')}</h2>
       <fieldset className="row plain">
-        <legend>Row to predict</legend>
+        <legend>{tr('predict.row')}</legend>
         <div className="field checkbox">
           <input
             type="radio"
@@ -55,10 +56,10 @@ export function PredictPanel({ testRows, canPredict, onPredict }: Props) {
             name={modeName}
             checked={mode === 'testRow'}
             onChange={() => setMode('testRow')}
-            title="Use one of the held-out test rows."
+            title={tr('predict.test.tooltip')}
           />
-          <label htmlFor={`${modeName}-test`} title="Use one of the held-out test rows.">
-            A test row
+          <label htmlFor={`${modeName}-test`} title={tr('predict.test.tooltip')}>
+            {tr('predict.test')}
           </label>
         </div>
         <div className="field checkbox">
@@ -71,25 +72,25 @@ export function PredictPanel({ testRows, canPredict, onPredict }: Props) {
             title={pasteTip}
           />
           <label htmlFor={`${modeName}-paste`} title={pasteTip}>
-            A pasted row
+            {tr('predict.paste')}
           </label>
         </div>
       </fieldset>
       <div className="row">
         {mode === 'testRow' ? (
           <NumberInput
-            label="Test row number"
+            label={tr('predict.testRow')}
             value={row}
             onCommit={setRow}
             min={1}
             max={Math.max(1, testRows)}
             integer
-            tooltip={`Which test row to predict (1 to ${Math.max(1, testRows)}); its true labels are shown next to the prediction.`}
+            tooltip={tr('predict.testRow.tooltip', { max: Math.max(1, testRows) })}
           />
         ) : (
           <div className="field wide">
             <label htmlFor={textId} title={pasteTip}>
-              CSV row
+              {tr('predict.csvRow')}
             </label>
             <textarea
               id={textId}
@@ -104,14 +105,12 @@ export function PredictPanel({ testRows, canPredict, onPredict }: Props) {
           type="button"
           onClick={() => void predict()}
           disabled={!canPredict || running || (mode === 'testRow' && testRows === 0)}
-          title="Run the model on this row (in the worker) and show each task's probability."
+          title={tr('predict.predict.tooltip')}
         >
-          Predict
+          {tr('predict.predict')}
         </button>
       </div>
-      {!canPredict && (
-        <p className="muted">Train (or step) a model first; pause to predict mid-run.</p>
-      )}
+      {!canPredict && <p className="muted">{tr('predict.needModel')}</p>}
       {error !== null && (
         <p role="alert" className="alert">
           {error}
@@ -126,7 +125,7 @@ export function PredictPanel({ testRows, canPredict, onPredict }: Props) {
           </p>
           {result.labels !== null && (
             <p className="muted">
-              True labels:{' '}
+              {tr('predict.trueLabels')}{' '}
               {result.taskNames.map((t, i) => `${t} = ${result.labels?.[i] ?? '?'}`).join(', ')}
             </p>
           )}

@@ -55,6 +55,22 @@ export const panels: StringTable = {
     'train.status.stopped':
       'Stopped after {epochs} epoch(s): best epoch {best} · {speed} samples/s · {seconds} s',
     'train.status.stepped': 'Stepped · ',
+    'predict.title': 'Predict',
+    'predict.row': 'Row to predict',
+    'predict.test': 'A test row',
+    'predict.test.tooltip': 'Use one of the held-out test rows.',
+    'predict.paste': 'A pasted row',
+    'predict.paste.tooltip':
+      'One CSV line as in the data file (labels first, then features), or the features only.',
+    'predict.testRow': 'Test row number',
+    'predict.testRow.tooltip':
+      'Which test row to predict (1 to {max}); its true labels are shown next to the prediction.',
+    'predict.csvRow': 'CSV row',
+    'predict.predict': 'Predict',
+    'predict.predict.tooltip':
+      "Run the model on this row (in the worker) and show each task's probability.",
+    'predict.needModel': 'Train (or step) a model first; pause to predict mid-run.',
+    'predict.trueLabels': 'True labels:',
   },
   zh: {
     'train.title': '3 · 训练',
@@ -104,5 +120,18 @@ export const panels: StringTable = {
     'train.status.stopped':
       '已停止，共 {epochs} 轮：最佳轮次 {best} · 每秒 {speed} 个样本 · {seconds} 秒',
     'train.status.stepped': '已单步 · ',
+    'predict.title': '预测',
+    'predict.row': '要预测的行',
+    'predict.test': '一行测试数据',
+    'predict.test.tooltip': '使用留出的测试集中的一行。',
+    'predict.paste': '粘贴的一行',
+    'predict.paste.tooltip': '与数据文件格式相同的一行 CSV（先标签后特征），或只有特征。',
+    'predict.testRow': '测试行号',
+    'predict.testRow.tooltip': '要预测哪一行测试数据（1 到 {max}）；真实标签显示在预测旁边。',
+    'predict.csvRow': 'CSV 行',
+    'predict.predict': '预测',
+    'predict.predict.tooltip': '在 worker 中用模型预测这一行，显示每个任务的概率。',
+    'predict.needModel': '请先训练（或单步训练）一个模型；训练中途可暂停后预测。',
+    'predict.trueLabels': '真实标签：',
   },
 };
