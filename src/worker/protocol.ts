@@ -28,6 +28,8 @@ export interface BuiltinDataSource {
   correlation?: number;
   /** 'short_video': add the third label `share` (model lifecycle: warm start a 3-task model). */
   withShare?: boolean;
+  /** 'short_video': add the categorical id columns (user, video, author, category). */
+  withIds?: boolean;
 }
 
 /** A user's CSV file(s), parsed inside the worker (File is structured-cloneable). */

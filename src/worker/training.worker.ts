@@ -34,7 +34,13 @@ import {
 import { createModel, defaultModelConfig, listModels } from '../engine/models/registry';
 import type { ModelConfig, MultiTaskModel } from '../engine/models/types';
 import { Trainer } from '../engine/train/trainer';
-import { applyPendingWarmStart, handleLifecycle } from './handlers/lifecycle';
+import type { Vocabulary } from '../engine/data/vocabulary';
+import {
+  applyPendingWarmStart,
+  handleLifecycle,
+  withEmbeddings,
+  withVocabulary,
+} from './handlers/lifecycle';
 import { handleExperiment } from './handlers/experiments';
 import type { TrainConfig } from '../engine/train/types';
 import type {
@@ -68,6 +74,8 @@ interface LoadedData {
   val: RowSet;
   test: RowSet;
   scaling: FeatureScaling;
+  /** Categorical columns' vocabulary of the training rows (handlers/lifecycle.ts). */
+  vocabulary?: Vocabulary;
 }
 
 let data: LoadedData | null = null;
@@ -189,7 +197,12 @@ async function handleData(id: RequestId, source: DataSource, prep: DataPrep): Pr
   if (source.kind === 'builtin') {
     dataset =
       source.generator === 'short_video'
-        ? generateShortVideo({ rows: source.rows, seed: source.seed, withShare: source.withShare })
+        ? generateShortVideo({
+            rows: source.rows,
+            seed: source.seed,
+            withShare: source.withShare,
+            withIds: source.withIds,
+          })
         : generateCorrelated({
             rows: source.rows,
             seed: source.seed,
@@ -217,12 +230,13 @@ async function handleData(id: RequestId, source: DataSource, prep: DataPrep): Pr
       );
     }
   }
-  const { train, val, test } = splits;
+  const { splits: mapped, vocabulary } = withVocabulary(splits);
+  const { train, val, test } = mapped;
   if (train.rows.length === 0) {
     throw new Error(`The training split is empty (${dataset.numRows} rows in the data).`);
   }
   const scaling = fitScaling(train, prep.scaling);
-  data = { dataset, train, val, test, scaling };
+  data = { dataset: train.data, train, val, test, scaling, vocabulary };
   const summary: DataSummary = {
     rows: train.rows.length + val.rows.length + test.rows.length,
     tasks: [...dataset.taskNames],
@@ -268,10 +282,13 @@ function disposeSession(): void {
 }
 
 function buildConfig(modelRequest: ModelRequest, d: LoadedData): ModelConfig {
-  return {
-    ...defaultModelConfig(modelRequest.model, numFeatures(d.dataset), d.dataset.taskNames.length),
-    ...modelRequest,
-  };
+  return withEmbeddings(
+    {
+      ...defaultModelConfig(modelRequest.model, numFeatures(d.dataset), d.dataset.taskNames.length),
+      ...modelRequest,
+    },
+    d.vocabulary,
+  );
 }
 
 function position(s: Session): SessionPosition {
@@ -582,6 +599,7 @@ async function handle(req: WorkerRequest): Promise<void> {
                 model: session.model,
                 dataset: data.dataset,
                 scaling: data.scaling,
+                vocabulary: data.vocabulary,
                 running: session.run !== null && !session.trainer.isPaused,
               }
             : null,

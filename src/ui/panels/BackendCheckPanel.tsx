@@ -15,6 +15,7 @@ import {
   type CheckRow,
 } from '../backendCheck';
 import { errorMessage, formatMetric } from '../format';
+import { useI18n } from '../i18n';
 import type { WorkerClient } from '../workerClient';
 
 const CANDIDATES: readonly BackendName[] = ['webgpu', 'webgl', 'wasm'];
@@ -28,6 +29,7 @@ interface Props {
 }
 
 export function BackendCheckPanel({ client, models, busy, onRunningChange }: Props) {
+  const { t } = useI18n();
   const [selected, setSelected] = useState<ReadonlySet<BackendName>>(new Set(CANDIDATES));
   const [rows, setRows] = useState<CheckRow[] | null>(null);
   const [running, setRunning] = useState<string | null>(null);
@@ -48,7 +50,7 @@ export function BackendCheckPanel({ client, models, busy, onRunningChange }: Pro
     onRunningChange(true);
     try {
       const ask = (backend: BackendName) => {
-        setRunning(`Checking ${BACKEND_LABELS[backend]}…`);
+        setRunning(t('check.checking', { backend: BACKEND_LABELS[backend] }));
         return client.call({
           type: 'backendCheck',
           backend,
@@ -80,16 +82,19 @@ export function BackendCheckPanel({ client, models, busy, onRunningChange }: Pro
 
   return (
     <section aria-labelledby="check-title" className="panel">
-      <h2 id="check-title">Backend check</h2>
+      <h2 id="check-title">{t('check.title')}</h2>
       <p className="hint">
-        Trains every model {CHECK_STEPS} steps (batch {CHECK_BATCH_SIZE}, seed {CHECK_SEED}) on CPU
-        and on each chosen backend, from the same initial weights and data. A backend passes when
-        every loss is within a relative {CHECK_TOLERANCE.toExponential(0)} of CPU&apos;s.
+        {t('check.about', {
+          steps: CHECK_STEPS,
+          batch: CHECK_BATCH_SIZE,
+          seed: CHECK_SEED,
+          tolerance: CHECK_TOLERANCE.toExponential(0),
+        })}
       </p>
       <fieldset>
-        <legend>Backends to compare with CPU</legend>
+        <legend>{t('check.backends')}</legend>
         {CANDIDATES.map((b) => (
-          <label key={b} className="inline">
+          <label key={b} className="inline" title={t('check.backend.tooltip')}>
             <input
               type="checkbox"
               checked={selected.has(b)}
@@ -104,18 +109,20 @@ export function BackendCheckPanel({ client, models, busy, onRunningChange }: Pro
         type="button"
         onClick={() => void run()}
         disabled={client === null || busy || running !== null || models.length === 0}
+        title={t('check.run.tooltip')}
       >
-        Check backends
+        {t('check.run')}
       </button>
       <p role="status" className="status">
         {running ??
           (rows === null
             ? ''
             : failed.length > 0
-              ? `Backend check failed: ${failed.length} of ${judged.length} comparisons outside tolerance or in error.`
-              : `Backend check passed: ${passed.length} of ${judged.length} comparisons within tolerance${
-                  judged.length > passed.length ? ' (the rest unavailable)' : ''
-                }.`)}
+              ? t('check.failed', { failed: failed.length, total: judged.length })
+              : t(judged.length > passed.length ? 'check.passedSome' : 'check.passed', {
+                  passed: passed.length,
+                  total: judged.length,
+                }))}
       </p>
       {error !== null && (
         <div className="alert" role="alert">
@@ -124,14 +131,14 @@ export function BackendCheckPanel({ client, models, busy, onRunningChange }: Pro
       )}
       {rows !== null && (
         <table className="numbers">
-          <caption>Training loss per step, and the largest relative difference to CPU</caption>
+          <caption>{t('check.caption')}</caption>
           <thead>
             <tr>
-              <th scope="col">Model</th>
-              <th scope="col">Backend</th>
-              <th scope="col">Losses (step 1…{CHECK_STEPS})</th>
-              <th scope="col">Max |Δloss| vs CPU</th>
-              <th scope="col">Result</th>
+              <th scope="col">{t('check.col.model')}</th>
+              <th scope="col">{t('check.col.backend')}</th>
+              <th scope="col">{t('check.col.losses', { steps: CHECK_STEPS })}</th>
+              <th scope="col">{t('check.col.delta')}</th>
+              <th scope="col">{t('check.col.result')}</th>
             </tr>
           </thead>
           <tbody>
