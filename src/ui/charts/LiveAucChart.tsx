@@ -11,13 +11,23 @@ import {
   XAxis,
   YAxis,
 } from 'recharts';
-import { useId, useState } from 'react';
+import { memo, useId, useState } from 'react';
 import type { LiveSeries } from '../state/types';
 import { ChartFrame } from './ChartFrame';
 import { taskColor } from './colors';
 import { decimate } from './decimate';
 import { aucDomain, niceTicks, tickDecimals } from './scale';
 import { epochTicks, fmtX, summariseLatest, xEnd } from './chartData';
+import {
+  ALL_TICKS,
+  AUC_LABEL,
+  CHART_MARGIN,
+  EPOCH_LABEL,
+  TICK_STYLE,
+  fixedFormatter,
+  fmtValue,
+  stableNumbers,
+} from './axisProps';
 
 /** Points drawn per streaming line; the store may keep more, the SVG never gets more. */
 export const MAX_DRAWN_POINTS = 300;
@@ -28,7 +38,10 @@ interface Props {
   title?: string;
 }
 
-export function LiveAucChart({ series, height = 280, title }: Props) {
+const epochLabel = (x: unknown) => `epoch ${typeof x === 'number' ? fmtX(x) : String(x)}`;
+
+/** Memoised: re-renders only when its series (or title/height) changes. */
+export const LiveAucChart = memo(function LiveAucChart({ series, height = 280, title }: Props) {
   const { taskNames } = series;
   const toggleId = useId();
   // Hiding the streaming lines re-ranges the axis onto the validation curves.
@@ -37,10 +50,12 @@ export function LiveAucChart({ series, height = 280, title }: Props) {
   // One point per epoch is small, but a 1000-epoch run should not draw 1000 dots.
   const val = series.valAuc.map((l) => decimate(l, MAX_DRAWN_POINTS));
   const values = [...train, ...val].flatMap((l) => l.map((p) => p.value));
-  const domain = aucDomain(values);
-  const yTicks = niceTicks(domain);
+  const domain = stableNumbers(aucDomain(values));
+  const yTicks = stableNumbers(niceTicks(domain));
   const digits = tickDecimals(yTicks);
   const xMax = xEnd([...series.trainAuc, ...val]);
+  const xDomain = stableNumbers([0, xMax]);
+  const xTicks = stableNumbers(epochTicks(xMax));
   const empty = values.length === 0;
   const legend = taskNames.flatMap((t, i) => [
     { label: `${t} · validation`, color: taskColor(i) },
@@ -83,32 +98,31 @@ export function LiveAucChart({ series, height = 280, title }: Props) {
         aria-label={`${chartTitle}: ${summariseLatest(taskNames, series.valAuc, 'validation AUC')}`}
       >
         <ResponsiveContainer width="100%" height={height}>
-          <LineChart margin={{ top: 8, right: 24, bottom: 22, left: 8 }}>
+          <LineChart margin={CHART_MARGIN}>
             <CartesianGrid stroke="#d5dbe1" strokeDasharray="3 3" />
             <XAxis
               dataKey="x"
               type="number"
-              domain={[0, xMax]}
-              ticks={epochTicks(xMax)}
+              domain={xDomain}
+              ticks={xTicks}
+              interval={ALL_TICKS}
               tickFormatter={fmtX}
               allowDuplicatedCategory={false}
-              tick={{ fill: '#1d232a', fontSize: 13 }}
-              label={{ value: 'epoch', position: 'insideBottom', offset: -14, fill: '#1d232a' }}
+              tick={TICK_STYLE}
+              label={EPOCH_LABEL}
             />
             <YAxis
               type="number"
               domain={domain}
               ticks={yTicks}
+              interval={ALL_TICKS}
               allowDataOverflow
-              tickFormatter={(v: number) => v.toFixed(digits)}
-              tick={{ fill: '#1d232a', fontSize: 13 }}
+              tickFormatter={fixedFormatter(digits)}
+              tick={TICK_STYLE}
               width={58}
-              label={{ value: 'AUC', angle: -90, position: 'insideLeft', fill: '#1d232a' }}
+              label={AUC_LABEL}
             />
-            <Tooltip
-              formatter={(v) => (typeof v === 'number' ? v.toFixed(4) : String(v))}
-              labelFormatter={(x) => `epoch ${typeof x === 'number' ? fmtX(x) : String(x)}`}
-            />
+            <Tooltip formatter={fmtValue} labelFormatter={epochLabel} />
             {train.map((pts, i) => (
               <Line
                 key={`train-${taskNames[i]}`}
@@ -141,4 +155,4 @@ export function LiveAucChart({ series, height = 280, title }: Props) {
       </div>
     </ChartFrame>
   );
-}
+});

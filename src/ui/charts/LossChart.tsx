@@ -8,6 +8,7 @@ import {
   XAxis,
   YAxis,
 } from 'recharts';
+import { memo } from 'react';
 import type { LiveSeries } from '../state/types';
 import { ChartFrame } from './ChartFrame';
 import { taskColor } from './colors';
@@ -15,19 +16,34 @@ import { decimate } from './decimate';
 import { MAX_DRAWN_POINTS } from './LiveAucChart';
 import { epochTicks, fmtX, summariseLatest, xEnd } from './chartData';
 import { lossDomain, niceTicks, tickDecimals } from './scale';
+import {
+  ALL_TICKS,
+  CHART_MARGIN,
+  EPOCH_LABEL,
+  LOSS_LABEL,
+  TICK_STYLE,
+  fixedFormatter,
+  fmtValue,
+  stableNumbers,
+} from './axisProps';
+
+const epochLabel = (x: unknown) => `epoch ${typeof x === 'number' ? fmtX(x) : String(x)}`;
 
 interface Props {
   series: LiveSeries;
   height?: number;
 }
 
-export function LossChart({ series, height = 240 }: Props) {
+/** Memoised: re-renders only when its series changes. */
+export const LossChart = memo(function LossChart({ series, height = 240 }: Props) {
   const { taskNames } = series;
   const lines = series.loss.map((l) => decimate(l, MAX_DRAWN_POINTS));
   const empty = lines.every((l) => l.length === 0);
   const xMax = xEnd(series.loss);
-  const domain = lossDomain(lines.flatMap((l) => l.map((p) => p.value)));
-  const yTicks = niceTicks(domain);
+  const domain = stableNumbers(lossDomain(lines.flatMap((l) => l.map((p) => p.value))));
+  const yTicks = stableNumbers(niceTicks(domain));
+  const xDomain = stableNumbers([0, xMax]);
+  const xTicks = stableNumbers(epochTicks(xMax));
   const digits = tickDecimals(yTicks);
   const legend = taskNames.map((t, i) => ({ label: `${t} · train loss`, color: taskColor(i) }));
   return (
@@ -43,32 +59,31 @@ export function LossChart({ series, height = 240 }: Props) {
         aria-label={`Training loss per task: ${summariseLatest(taskNames, series.loss, 'loss')}`}
       >
         <ResponsiveContainer width="100%" height={height}>
-          <LineChart margin={{ top: 8, right: 24, bottom: 22, left: 8 }}>
+          <LineChart margin={CHART_MARGIN}>
             <CartesianGrid stroke="#d5dbe1" strokeDasharray="3 3" />
             <XAxis
               dataKey="x"
               type="number"
-              domain={[0, xMax]}
-              ticks={epochTicks(xMax)}
+              domain={xDomain}
+              ticks={xTicks}
+              interval={ALL_TICKS}
               tickFormatter={fmtX}
               allowDuplicatedCategory={false}
-              tick={{ fill: '#1d232a', fontSize: 13 }}
-              label={{ value: 'epoch', position: 'insideBottom', offset: -14, fill: '#1d232a' }}
+              tick={TICK_STYLE}
+              label={EPOCH_LABEL}
             />
             <YAxis
               type="number"
               domain={domain}
               ticks={yTicks}
+              interval={ALL_TICKS}
               allowDataOverflow
-              tickFormatter={(v: number) => v.toFixed(digits)}
-              tick={{ fill: '#1d232a', fontSize: 13 }}
+              tickFormatter={fixedFormatter(digits)}
+              tick={TICK_STYLE}
               width={58}
-              label={{ value: 'loss', angle: -90, position: 'insideLeft', fill: '#1d232a' }}
+              label={LOSS_LABEL}
             />
-            <Tooltip
-              formatter={(v) => (typeof v === 'number' ? v.toFixed(4) : String(v))}
-              labelFormatter={(x) => `epoch ${typeof x === 'number' ? fmtX(x) : String(x)}`}
-            />
+            <Tooltip formatter={fmtValue} labelFormatter={epochLabel} />
             {lines.map((pts, i) => (
               <Line
                 key={taskNames[i]}
@@ -86,4 +101,4 @@ export function LossChart({ series, height = 240 }: Props) {
       </div>
     </ChartFrame>
   );
-}
+});
