@@ -181,7 +181,15 @@ function Playground() {
           file: csvFiles.train,
           valFile: csvFiles.val ?? undefined,
           testFile: csvFiles.test ?? undefined,
-          options: { labelColumns: d.labelCount, labelNames, skipBadRows: d.skipBadRows },
+          options: {
+            labelColumns: d.labelCount,
+            labelNames,
+            skipBadRows: d.skipBadRows,
+            // Declared in the data panel; only names this file has (a choice kept from another).
+            categoricalColumns: (d.categoricalColumns ?? []).filter(
+              (c) => pv?.hasHeader === true && pv.columns.includes(c),
+            ),
+          },
         };
       } else {
         source = {
@@ -191,6 +199,7 @@ function Playground() {
           seed: d.dataSeed,
           correlation: d.correlation,
           withShare: d.withShare === true,
+          withIds: d.withIds === true,
         };
       }
       const names: Record<string, string> = {};
@@ -501,15 +510,21 @@ function Playground() {
         <HeaderControls />
         <p className="backend-line" aria-live="polite">
           {ready === null ? (
-            'Starting the training worker…'
+            t('app.starting')
           ) : phase === 'switching' ? (
-            `Switching backend to ${BACKEND_OPTIONS.find((o) => o.value === state.backend)?.label ?? state.backend}…`
+            t('app.switching', {
+              backend: BACKEND_OPTIONS.some((o) => o.value === state.backend)
+                ? t(`train.backend.${state.backend}`)
+                : state.backend,
+            })
           ) : (
             <>
-              <strong>Backend: {describeBackend(ready.backend, ready.wasmThreads)}</strong>
+              <strong>
+                {t('app.backend', { backend: describeBackend(ready.backend, ready.wasmThreads) })}
+              </strong>
               <span className="muted">
                 {' '}
-                · cross-origin isolated: {ready.crossOriginIsolated ? 'yes' : 'no'}
+                · {t(ready.crossOriginIsolated ? 'app.isolated.yes' : 'app.isolated.no')}
               </span>
             </>
           )}

@@ -91,6 +91,11 @@ export const panels: StringTable = {
     'check.col.losses': 'Losses (step 1…{steps})',
     'check.col.delta': 'Max |Δloss| vs CPU',
     'check.col.result': 'Result',
+    'app.starting': 'Starting the training worker…',
+    'app.switching': 'Switching backend to {backend}…',
+    'app.backend': 'Backend: {backend}',
+    'app.isolated.yes': 'cross-origin isolated: yes',
+    'app.isolated.no': 'cross-origin isolated: no',
   },
   zh: {
     'train.title': '3 · 训练',
@@ -170,5 +175,10 @@ export const panels: StringTable = {
     'check.col.losses': '损失（第 1…{steps} 步）',
     'check.col.delta': '与 CPU 的最大 |Δ损失|',
     'check.col.result': '结果',
+    'app.starting': '正在启动训练 worker…',
+    'app.switching': '正在切换后端到 {backend}…',
+    'app.backend': '后端：{backend}',
+    'app.isolated.yes': '跨源隔离：是',
+    'app.isolated.no': '跨源隔离：否',
   },
 };
