@@ -179,7 +179,8 @@ export type WorkerRequest =
       seed: number;
     }
   | LifecycleRequest
-  | ExperimentRequest;
+  | ExperimentRequest
+  | PerfRequest;
 
 // ---------------------------------------------------------------- worker → page
 
@@ -238,6 +239,7 @@ export type WorkerMessage =
     }
   | LifecycleMessage
   | ExperimentMessage
+  | PerfMessage
   | {
       type: 'error';
       /** The request that failed; null for errors outside any request. */
@@ -358,3 +360,67 @@ export type ExperimentMessage =
     }
   | { type: 'experimentRunDone'; id: RequestId; index: number; total: number; result: RunResult }
   | { type: 'experimentDone'; id: RequestId; outcome: ExperimentOutcome };
+
+// ---------------------------------------------------------------- browser bench + calibration (issue 6)
+
+/**
+ * `bench` (src/worker/handlers/bench.ts): on `backend` only, the real Trainer on census-shaped
+ * generated data for each model × batch (`steps[batch]` timed steps), optionally our fused MMoE
+ * vs the naive one (bare loops) and a 1024² matMul rate; then back to the previous backend.
+ * Answered by `benchResult`.
+ */
+export interface BenchRequest {
+  type: 'bench';
+  id: RequestId;
+  backend: BackendName;
+  models: ModelName[];
+  batches: number[];
+  /** Timed steps per batch size (keys: batch sizes). */
+  steps: Record<number, number>;
+  naive: boolean;
+  matMul: boolean;
+}
+
+export interface BenchResult {
+  requested: BackendName;
+  /** The backend that ran; differs from `requested` when it is unavailable (nothing measured). */
+  backend: BackendName;
+  notice?: string;
+  wasmThreads: number | null;
+  /** samples/s of the Trainer's loop: model → batch → samples/s. */
+  trainSamplesPerS: Partial<Record<ModelName, Record<number, number>>>;
+  /** Bare loops, MMoE: batch → fused and naive samples/s. */
+  fused: Record<number, { fused: number; naive: number }>;
+  /** FLOP/s of a 1024² matMul here, null when not measured. */
+  matMulFlopsPerS: number | null;
+  /** Training FLOPs per sample (3 × forward matMuls) per model. */
+  flopsPerSample: Partial<Record<ModelName, number>>;
+}
+
+/**
+ * `calibrate`: a few MMoE training steps on each backend; answered by `calibrationResult` with
+ * the speeds, the fastest, and the worker left on the previous backend.
+ */
+export interface CalibrateRequest {
+  type: 'calibrate';
+  id: RequestId;
+  backends: BackendName[];
+  steps: number;
+  batchSize: number;
+}
+
+export interface BackendSpeed {
+  backend: BackendName;
+  /** null: unavailable here (or it failed). */
+  samplesPerSec: number | null;
+}
+
+export type PerfRequest = BenchRequest | CalibrateRequest;
+export type PerfMessage =
+  | { type: 'benchResult'; id: RequestId; result: BenchResult }
+  | {
+      type: 'calibrationResult';
+      id: RequestId;
+      speeds: BackendSpeed[];
+      fastest: BackendName | null;
+    };

@@ -42,6 +42,7 @@ import {
   withVocabulary,
 } from './handlers/lifecycle';
 import { handleExperiment } from './handlers/experiments';
+import { handlePerf } from './handlers/bench';
 import type { TrainConfig } from '../engine/train/types';
 import type {
   CsvDataSource,
@@ -586,6 +587,14 @@ async function handle(req: WorkerRequest): Promise<void> {
     case 'experiment':
     case 'experimentStop':
       return handleExperiment(req, { post, loaded: () => data });
+    case 'bench':
+    case 'calibrate':
+      return handlePerf(req, {
+        post,
+        current: () => lastInit?.backend ?? null,
+        restore: restoreBackend,
+        wasmThreads,
+      });
     case 'lifecycle':
       return handleLifecycle(req, {
         post,

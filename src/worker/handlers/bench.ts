@@ -1,0 +1,154 @@
+/**
+ * The browser bench and the start-up backend calibration (issue 6). Both measure on one backend
+ * at a time and then put the worker back on the backend the user had, so training continues
+ * where it was. Measurements use generated census-shaped data: no file is needed.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { initBackend, type BackendName } from '../../engine/backend';
+import {
+  bareLoopSamplesPerSec,
+  generateCensusShaped,
+  matMulRate,
+  trainerSamplesPerSec,
+  trainFlopsPerSample,
+} from '../../engine/bench/loops';
+import { naiveMmoe } from '../../engine/bench/naiveMmoe';
+import type { Dataset } from '../../engine/data/types';
+import { createModel } from '../../engine/models/registry';
+import { resolvePreset } from '../../engine/models/presets';
+import type {
+  BackendSpeed,
+  BenchRequest,
+  BenchResult,
+  CalibrateRequest,
+  PerfRequest,
+  WorkerMessage,
+} from '../protocol';
+
+export interface PerfContext {
+  post: (msg: WorkerMessage) => void;
+  /** The backend in use before the measurement (null before any init). */
+  current: () => BackendName | null;
+  /** Back to `name` (falls back to the user's preference if it fails). */
+  restore: (name: BackendName) => Promise<void>;
+  /** WASM threads in use, null when WASM is not initialised. */
+  wasmThreads: () => number | null;
+}
+
+let censusData: Dataset | null = null;
+/** Enough rows for the longest timed epoch (batch 512 × 60 steps); generated once. */
+function census(rows: number): Dataset {
+  if (censusData === null || censusData.numRows < rows) censusData = generateCensusShaped(rows);
+  return censusData;
+}
+
+export async function handlePerf(req: PerfRequest, ctx: PerfContext): Promise<void> {
+  const previous = ctx.current();
+  // Only the requested backend: a measurement must never silently run somewhere else.
+  try {
+    if (req.type === 'bench') {
+      ctx.post({ type: 'benchResult', id: req.id, result: await bench(req, ctx) });
+    } else {
+      const speeds = await calibrate(req);
+      const ok = speeds.filter((s) => s.samplesPerSec !== null);
+      ok.sort((a, b) => (b.samplesPerSec ?? 0) - (a.samplesPerSec ?? 0));
+      ctx.post({
+        type: 'calibrationResult',
+        id: req.id,
+        speeds,
+        fastest: ok[0]?.backend ?? null,
+      });
+    }
+  } finally {
+    if (previous !== null && tf.getBackend() !== previous) await ctx.restore(previous);
+  }
+}
+
+async function bench(req: BenchRequest, ctx: PerfContext): Promise<BenchResult> {
+  const init = await initBackend(req.backend, { order: [req.backend] });
+  const result: BenchResult = {
+    requested: req.backend,
+    backend: init.backend,
+    notice: init.notice,
+    wasmThreads: ctx.wasmThreads(),
+    trainSamplesPerS: {},
+    fused: {},
+    matMulFlopsPerS: null,
+    flopsPerSample: {},
+  };
+  if (init.backend !== req.backend) return result;
+  const maxRows = Math.max(...req.batches.map((b) => b * ((req.steps[b] ?? 10) + 5)));
+  const data = census(maxRows);
+  const F = data.features.length;
+  const T = data.taskNames.length;
+  for (const name of req.models) {
+    const cfg = resolvePreset(name, F, T).model;
+    const model = createModel(cfg);
+    result.flopsPerSample[name] = trainFlopsPerSample(model.variables, cfg);
+    model.dispose();
+    const byBatch: Record<number, number> = {};
+    for (const batch of req.batches) {
+      // 5 warm-up steps, then one epoch of `steps` timed steps.
+      const rows = batch * ((req.steps[batch] ?? 10) + 5);
+      byBatch[batch] = Math.round(await trainerSamplesPerSec(data, cfg, batch, rows, 5));
+    }
+    result.trainSamplesPerS[name] = byBatch;
+  }
+  if (req.naive) {
+    const cfg = resolvePreset('mmoe', F, T).model;
+    for (const batch of req.batches) {
+      const steps = req.steps[batch] ?? 10;
+      const model = createModel(cfg);
+      const fused = await bareLoopSamplesPerSec(
+        (x) => model.forward(x),
+        model.variables,
+        F,
+        T,
+        batch,
+        steps,
+        false,
+      );
+      model.dispose();
+      const naive = naiveMmoe(cfg);
+      const slow = await bareLoopSamplesPerSec(naive.forward, naive.vars, F, T, batch, steps, true);
+      naive.vars.forEach((v) => v.dispose());
+      result.fused[batch] = { fused: Math.round(fused), naive: Math.round(slow) };
+    }
+  }
+  if (req.matMul) result.matMulFlopsPerS = await matMulRate(1024, 5);
+  return result;
+}
+
+/** A few MMoE steps (bare loop, our step) per backend; unavailable ones get null. */
+async function calibrate(req: CalibrateRequest): Promise<BackendSpeed[]> {
+  const speeds: BackendSpeed[] = [];
+  for (const backend of req.backends) {
+    try {
+      const init = await initBackend(backend, { order: [backend] });
+      if (init.backend !== backend) {
+        speeds.push({ backend, samplesPerSec: null });
+        continue;
+      }
+      const cfg = resolvePreset('mmoe', 499, 2).model;
+      const model = createModel(cfg);
+      try {
+        const sps = await bareLoopSamplesPerSec(
+          (x) => model.forward(x),
+          model.variables,
+          499,
+          2,
+          req.batchSize,
+          req.steps,
+          false,
+          2,
+        );
+        speeds.push({ backend, samplesPerSec: Math.round(sps) });
+      } finally {
+        model.dispose();
+      }
+    } catch {
+      speeds.push({ backend, samplesPerSec: null });
+    }
+  }
+  return speeds;
+}
