@@ -15,6 +15,7 @@ import {
   TextField,
 } from '../components/fields';
 import { formatBytes, formatInt, formatPercent } from '../format';
+import { CategoricalColumns } from '../lifecycle/CategoricalColumns';
 import { useExperiment } from '../state/context';
 import type { DataSourceKind } from '../state/types';
 
@@ -111,6 +112,15 @@ export function DataPanel(props: Props) {
           />
           {d.source === 'short_video' && (
             <CheckboxField
+              label="ID columns"
+              checked={d.withIds === true}
+              onChange={(withIds) => setData({ withIds })}
+              disabled={disabled}
+              tooltip="Add the categorical columns user_id, video_id, author_id and category: each gets a learned embedding shared by every task."
+            />
+          )}
+          {d.source === 'short_video' && (
+            <CheckboxField
               label="Third label: share"
               checked={d.withShare === true}
               onChange={(withShare) => setData({ withShare })}
@@ -165,6 +175,9 @@ export function DataPanel(props: Props) {
             />
           </div>
           {props.preview !== null && <Preview preview={props.preview} labelCount={d.labelCount} />}
+          {props.preview !== null && (
+            <CategoricalColumns preview={props.preview} disabled={disabled} />
+          )}
           <div className="row">
             <NumberInput
               label="Label columns"

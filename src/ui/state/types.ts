@@ -36,6 +36,10 @@ export interface DataChoice {
   skipBadRows: boolean;
   /** Short-video generator: add the third label `share` (absent = no). */
   withShare?: boolean;
+  /** Short-video generator: add the categorical id columns (absent = no). */
+  withIds?: boolean;
+  /** CSV with a header: the columns read as categorical ids (names). */
+  categoricalColumns?: string[];
 }
 
 /** Training settings the user picks (maps onto the engine's TrainConfig). */

@@ -6,7 +6,15 @@
  *
  * IndexedDB works inside a worker (tfjs notes), so the bytes never have to live on the page.
  */
-import type { Dataset, FeatureScaling } from '../../engine/data/types';
+import type { Dataset, FeatureScaling, RowSet } from '../../engine/data/types';
+import {
+  applyVocabulary,
+  buildVocabulary,
+  categoricalModelInputs,
+  defaultEmbeddingDim,
+  type Vocabulary,
+} from '../../engine/data/vocabulary';
+import type { ModelConfig } from '../../engine/models/types';
 import { deserializeModel, serializeModel, type LoadedModel } from '../../engine/io/modelFile';
 import { predictCsv, type ScoringModel } from '../../engine/io/predict';
 import type { MultiTaskModel } from '../../engine/models/types';
@@ -27,6 +35,8 @@ export interface LifecycleContext {
     model: MultiTaskModel;
     dataset: Dataset;
     scaling: FeatureScaling;
+    /** Vocabulary of the categorical columns, when the data has any. */
+    vocabulary?: Vocabulary;
     /** A run is in progress and not paused: its weights are moving. */
     running: boolean;
   } | null;
@@ -142,6 +152,42 @@ function setLoaded(next: (LoadedModel & { name: string }) | null): void {
   loaded = next;
 }
 
+/**
+ * Categorical columns (declared in the data panel, or the generator's id columns): a vocabulary
+ * of the training rows, every split renumbered through it (unseen values → id 0), as the runner
+ * does. Returns the splits unchanged and no vocabulary when the data has none.
+ */
+export function withVocabulary<S extends Record<'train' | 'val' | 'test', RowSet>>(
+  splits: S,
+): { splits: S; vocabulary?: Vocabulary } {
+  if ((splits.train.data.categorical ?? []).length === 0) return { splits };
+  const vocabulary = buildVocabulary(splits.train);
+  const mapped = new Map<Dataset, Dataset>();
+  const remap = (rs: RowSet): RowSet => {
+    let data = mapped.get(rs.data);
+    if (data === undefined) {
+      data = applyVocabulary(rs.data, vocabulary);
+      mapped.set(rs.data, data);
+    }
+    return { data, rows: rs.rows };
+  };
+  return {
+    splits: {
+      ...splits,
+      train: remap(splits.train),
+      val: remap(splits.val),
+      test: remap(splits.test),
+    },
+    vocabulary,
+  };
+}
+
+/** `config` with one learned embedding table per categorical column (shared by all tasks). */
+export function withEmbeddings(config: ModelConfig, vocabulary?: Vocabulary): ModelConfig {
+  if (vocabulary === undefined || vocabulary.columns.length === 0) return config;
+  return { ...config, ...categoricalModelInputs(vocabulary, defaultEmbeddingDim) };
+}
+
 /** The warm start armed for the next session, applied once by applyPendingWarmStart. */
 let pendingWarmStart: WarmStartMode | null = null;
 
@@ -163,6 +209,7 @@ function sessionScoring(ctx: LifecycleContext): ScoringModel & { featureNames: s
   return {
     model: s.model,
     scaling: s.scaling,
+    ...(s.vocabulary ? { vocabulary: s.vocabulary } : {}),
     taskNames: [...s.dataset.taskNames],
     featureNames: s.dataset.features.map((f) => f.name),
   };
@@ -177,6 +224,7 @@ async function answer(req: LifecycleRequest, ctx: LifecycleContext): Promise<Lif
         scaling: sc.scaling,
         taskNames: sc.taskNames,
         featureNames: sc.featureNames,
+        ...(sc.vocabulary ? { vocabulary: sc.vocabulary } : {}),
         metadata: { savedFrom: 'playground page' },
       });
       const files: ModelFiles = { jsonText: JSON.stringify(json), weights };

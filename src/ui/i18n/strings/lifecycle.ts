@@ -65,6 +65,12 @@ export const lifecycle: StringTable = {
     'lc.warm.skipped': 'Skipped ({n}): {names}',
     'lc.warm.label': 'warm start: {mode}',
     'lc.warm.done': 'Warm-started run ({mode}) finished: compare it on the board.',
+    'lc.cat.legend': 'Categorical columns',
+    'lc.cat.tip':
+      'Columns read as ids (any text): each gets a vocabulary of the training rows and a learned embedding shared by every task',
+    'lc.cat.column.tip': 'Treat "{name}" as a categorical column (ids → a learned embedding)',
+    'lc.cat.text': '{name} (text)',
+    'lc.cat.noHeader': 'Categorical columns need a header row naming the columns.',
     'lc.busy': 'Working…',
   },
   zh: {
@@ -126,6 +132,12 @@ export const lifecycle: StringTable = {
     'lc.warm.skipped': '跳过（{n}）：{names}',
     'lc.warm.label': '热启动：{mode}',
     'lc.warm.done': '热启动训练（{mode}）完成：请在对比板上比较。',
+    'lc.cat.legend': '类别列',
+    'lc.cat.tip':
+      '按 ID 读取的列（可为任意文本）：每列根据训练行建立词表，并学习一个所有任务共享的嵌入',
+    'lc.cat.column.tip': '把“{name}”作为类别列（ID → 学习到的嵌入）',
+    'lc.cat.text': '{name}（文本）',
+    'lc.cat.noHeader': '类别列需要一行列名（表头）。',
     'lc.busy': '处理中…',
   },
 };
