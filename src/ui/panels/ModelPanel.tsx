@@ -3,6 +3,7 @@
  * count (computed by the worker), a plain-language explanation and the architecture diagram.
  * Plain props: no store, no worker.
  */
+import { useI18n } from '../i18n';
 import { useId, useState } from 'react';
 import type { ModelName, ModelSettings } from '../state/types';
 import { ArchitectureDiagram } from '../diagram/ArchitectureDiagram';
@@ -110,6 +111,7 @@ export function ModelPanel({
   models,
   disabled,
 }: ModelPanelProps) {
+  const { t } = useI18n();
   const selectId = useId();
   const entry = catalogEntry(settings.model);
   const options = models !== undefined && models.length > 0 ? models : MODEL_CATALOG;
@@ -126,14 +128,14 @@ export function ModelPanel({
     <div className="model-panel">
       <div className="model-controls">
         <div className="field">
-          <label htmlFor={selectId} title="Which multi-task architecture to train.">
-            Model
+          <label htmlFor={selectId} title={t('model.model.tooltip')}>
+            {t('model.model')}
           </label>
           <select
             id={selectId}
             value={settings.model}
             disabled={disabled}
-            title="Which multi-task architecture to train. The diagram and explanation update as you choose."
+            title={t('model.model.tooltipLong')}
             aria-describedby={`${selectId}-desc`}
             onChange={(e) => onChange(switchModel(settings, e.target.value as ModelName))}
           >
@@ -150,109 +152,105 @@ export function ModelPanel({
         <div className="row">
           {uses('bottomHidden') && (
             <IntField
-              label={settings.model === 'single_task' ? 'Network size' : 'Bottom size'}
+              label={t(settings.model === 'single_task' ? 'model.networkSize' : 'model.bottomSize')}
               value={last(settings.bottomHidden, 64)}
               min={1}
               max={1024}
               disabled={disabled}
-              tooltip={
+              tooltip={t(
                 settings.model === 'single_task'
-                  ? 'Units in the hidden layer of each task’s own network.'
-                  : 'Units in the shared bottom layer that every task reads.'
-              }
+                  ? 'model.networkSize.tooltip'
+                  : 'model.bottomSize.tooltip',
+              )}
               onCommit={(v) => set({ bottomHidden: [v] })}
             />
           )}
           {uses('numExperts') && (
             <IntField
-              label={isPle ? 'Shared experts' : 'Experts'}
+              label={t(isPle ? 'model.sharedExperts' : 'model.experts')}
               value={settings.numExperts}
               min={1}
               max={16}
               disabled={disabled}
-              tooltip={
-                isPle
-                  ? 'Experts per level that every task’s gate can use.'
-                  : 'Number of expert networks; every task’s gate mixes all of them.'
-              }
+              tooltip={t(isPle ? 'model.sharedExperts.tooltip' : 'model.experts.tooltip')}
               onCommit={(v) => set({ numExperts: v })}
             />
           )}
           {uses('expertsPerTask') && (
             <IntField
-              label="Experts per task"
+              label={t('model.expertsPerTask')}
               value={settings.expertsPerTask}
               min={1}
               max={8}
               disabled={disabled}
-              tooltip="Private experts per task and level: only that task’s gate can use them."
+              tooltip={t('model.expertsPerTask.tooltip')}
               onCommit={(v) => set({ expertsPerTask: v })}
             />
           )}
           {uses('expertHidden') && (
             <IntField
-              label="Expert size"
+              label={t('model.expertSize')}
               value={last(settings.expertHidden, 32)}
               min={1}
               max={1024}
               disabled={disabled}
-              tooltip="Units in each expert’s hidden layer (the width of what it passes on)."
+              tooltip={t('model.expertSize.tooltip')}
               onCommit={(v) => set({ expertHidden: [v] })}
             />
           )}
           {uses('levels') && (
             <IntField
-              label="PLE levels"
+              label={t('model.levels')}
               value={settings.levels}
               min={1}
               max={4}
               disabled={disabled}
-              tooltip="Stacked extraction levels; 1 level is CGC. Deeper levels refine what the first extracted."
+              tooltip={t('model.levels.tooltip')}
               onCommit={(v) => set({ levels: v })}
             />
           )}
           {uses('gateHidden') && (
             <IntField
-              label="Gate layers"
+              label={t('model.gateLayers')}
               value={gateLayers}
               min={0}
               max={3}
               disabled={disabled}
-              tooltip="Hidden layers inside each gate before its softmax; 0 = one linear layer (as in PaddleRec)."
+              tooltip={t('model.gateLayers.tooltip')}
               onCommit={(v) => set({ gateHidden: Array.from({ length: v }, () => gateWidth) })}
             />
           )}
           {uses('gateHidden') && gateLayers > 0 && (
             <IntField
-              label="Gate layer size"
+              label={t('model.gateSize')}
               value={gateWidth}
               min={1}
               max={256}
               disabled={disabled}
-              tooltip="Units in each hidden layer of a gate."
+              tooltip={t('model.gateSize.tooltip')}
               onCommit={(v) => set({ gateHidden: Array.from({ length: gateLayers }, () => v) })}
             />
           )}
           {uses('towerHidden') && (
             <IntField
-              label="Tower size"
+              label={t('model.towerSize')}
               value={last(settings.towerHidden, 0)}
               min={0}
               max={1024}
               disabled={disabled}
-              tooltip="Units in each task’s tower hidden layer; 0 = no hidden layer (a linear output)."
+              tooltip={t('model.towerSize.tooltip')}
               onCommit={(v) => set({ towerHidden: v === 0 ? [] : [v] })}
             />
           )}
         </div>
         <p className="param-count" role="status" aria-live="polite">
-          Parameters:{' '}
+          {t('model.parameters')}{' '}
           <strong>
             {parameterCount !== null
               ? parameterCount.toLocaleString('en-US')
               : parameterError
-                ? 'n/a'
-                : 'counting…'}
+                ? t('model.parameters.na')
+                : t('model.parameters.counting')}
           </strong>
           {parameterError ? <span className="hint invalid"> — {parameterError}</span> : null}
         </p>
