@@ -4,6 +4,7 @@
  * a preview of the first rows with the label columns marked and named, the split, a parsing
  * progress bar (rows, MB/s) and errors with line and column. Parsing runs in the worker.
  */
+import { useI18n } from '../i18n';
 import type { CsvPreview } from '../../engine/data/preview';
 import type { CsvFileRole, DataSummary } from '../../worker/protocol';
 import {
@@ -67,6 +68,7 @@ const ROLE_LABEL: Record<CsvFileRole, string> = {
 };
 
 export function DataPanel(props: Props) {
+  const { t } = useI18n();
   const { state, dispatch } = useExperiment();
   const d = state.data;
   const disabled = props.busy;
@@ -75,22 +77,22 @@ export function DataPanel(props: Props) {
 
   return (
     <section aria-labelledby="data-title" className="panel">
-      <h2 id="data-title">1 · Data</h2>
+      <h2 id="data-title">{t('data.title')}</h2>
       <div className="row">
         <SelectField
-          label="Data source"
+          label={t('data.source')}
           value={d.source}
-          options={SOURCES}
+          options={SOURCES.map((o) => ({ ...o, label: t(`data.source.${o.value}`) }))}
           onChange={(source) => setData({ source })}
           disabled={disabled}
-          tooltip="Where the rows come from: a built-in generator (made in the worker, seeded) or your own CSV files (they never leave this browser)."
+          tooltip={t('data.source.tooltip')}
         />
       </div>
 
       {!csv && (
         <div className="row">
           <NumberInput
-            label="Rows"
+            label={t('data.rows')}
             value={d.rows}
             onCommit={(rows) => setData({ rows })}
             min={100}
@@ -98,39 +100,39 @@ export function DataPanel(props: Props) {
             integer
             step={1000}
             disabled={disabled}
-            tooltip="How many rows (users × videos shown) the generator makes."
+            tooltip={t('data.rows.tooltip')}
           />
           <NumberInput
-            label="Data seed"
+            label={t('data.seed')}
             value={d.dataSeed}
             onCommit={(dataSeed) => setData({ dataSeed })}
             min={1}
             max={2 ** 31 - 1}
             integer
             disabled={disabled}
-            tooltip="Seed of the generator: the same seed gives the same rows."
+            tooltip={t('data.seed.tooltip')}
           />
           {d.source === 'short_video' && (
             <CheckboxField
-              label="ID columns"
+              label={t('data.ids')}
               checked={d.withIds === true}
               onChange={(withIds) => setData({ withIds })}
               disabled={disabled}
-              tooltip="Add the categorical columns user_id, video_id, author_id and category: each gets a learned embedding shared by every task."
+              tooltip={t('data.ids.tooltip')}
             />
           )}
           {d.source === 'short_video' && (
             <CheckboxField
-              label="Third label: share"
+              label={t('data.share')}
               checked={d.withShare === true}
               onChange={(withShare) => setData({ withShare })}
               disabled={disabled}
-              tooltip="Add a third task, share (about 3 % positive), to the generated log: start a three-task model warm from a saved two-task one."
+              tooltip={t('data.share.tooltip')}
             />
           )}
           {d.source === 'correlated' && (
             <RangeField
-              label="Task correlation ρ"
+              label={t('data.correlation')}
               value={d.correlation}
               onChange={(correlation) => setData({ correlation })}
               min={0}
@@ -138,7 +140,7 @@ export function DataPanel(props: Props) {
               step={0.05}
               format={(v) => v.toFixed(2)}
               disabled={disabled}
-              tooltip="How related the two tasks are (cosine of their weight vectors, MMoE paper). At 1 they are the same task; near 0 they pull a shared network apart — where MMoE should beat Share-Bottom."
+              tooltip={t('data.correlation.tooltip')}
             />
           )}
         </div>
@@ -147,31 +149,29 @@ export function DataPanel(props: Props) {
       {csv && (
         <>
           <p className="hint" id="drop-hint">
-            Choose files below or drop them anywhere on the page (names containing “val” or “test”
-            go to those slots). Layout: label columns first (0/1), numeric features after; an
-            optional header row names the columns.
+            {t('data.dropHint')}
           </p>
           <div className="row">
             <FileField
-              label="Training CSV file"
+              label={t('data.trainFile')}
               fileName={props.files.train?.name ?? null}
               onChange={(f) => props.onFiles({ train: f })}
               disabled={disabled}
-              tooltip="The rows to train on. Without separate validation/test files, they are carved out of this file by the split below."
+              tooltip={t('data.trainFile.tooltip')}
             />
             <FileField
-              label="Validation CSV file (optional)"
+              label={t('data.valFile')}
               fileName={props.files.val?.name ?? null}
               onChange={(f) => props.onFiles({ val: f })}
               disabled={disabled}
-              tooltip="Rows used to pick the best epoch. Optional: without it, the validation share of the training file is held out."
+              tooltip={t('data.valFile.tooltip')}
             />
             <FileField
-              label="Test CSV file (optional)"
+              label={t('data.testFile')}
               fileName={props.files.test?.name ?? null}
               onChange={(f) => props.onFiles({ test: f })}
               disabled={disabled}
-              tooltip="Rows used only for the final score, with the best epoch's weights. Optional: without it, the test share of the training file is held out."
+              tooltip={t('data.testFile.tooltip')}
             />
           </div>
           {props.preview !== null && <Preview preview={props.preview} labelCount={d.labelCount} />}
@@ -180,7 +180,7 @@ export function DataPanel(props: Props) {
           )}
           <div className="row">
             <NumberInput
-              label="Label columns"
+              label={t('data.labelCount')}
               value={d.labelCount}
               onCommit={(count) => {
                 dispatch({ type: 'setLabelCount', count });
@@ -194,27 +194,27 @@ export function DataPanel(props: Props) {
               max={8}
               integer
               disabled={disabled}
-              tooltip="How many columns at the start of each row are 0/1 labels; each one is a task the model learns."
+              tooltip={t('data.labelCount.tooltip')}
             />
             {d.labelNames.map((name, i) => (
               <TextField
                 key={i}
-                label={`Task ${i + 1} name`}
+                label={t('data.taskName', { n: i + 1 })}
                 value={name}
                 onChange={(v) => dispatch({ type: 'setLabelName', index: i, name: v })}
                 disabled={disabled}
                 placeholder={props.preview?.hasHeader ? props.preview.columns[i] : `task_${i + 1}`}
-                tooltip={`Name of label column ${i + 1}, shown in charts and predictions (e.g. "completion" → "will finish the video").`}
+                tooltip={t('data.taskName.tooltip', { n: i + 1 })}
               />
             ))}
           </div>
           <div className="row">
             <CheckboxField
-              label="Skip bad rows"
+              label={t('data.skipBad')}
               checked={d.skipBadRows}
               onChange={(skipBadRows) => setData({ skipBadRows })}
               disabled={disabled}
-              tooltip="Leave out rows with problems (and report how many) instead of stopping at the first one."
+              tooltip={t('data.skipBad.tooltip')}
             />
           </div>
         </>
@@ -222,43 +222,43 @@ export function DataPanel(props: Props) {
 
       <div className="row">
         <NumberInput
-          label="Validation share (%)"
+          label={t('data.valShare')}
           value={Math.round(d.split.val * 1000) / 10}
           onCommit={(v) => setData({ split: { ...d.split, val: v / 100 } })}
           min={0}
           max={50}
           disabled={disabled || (csv && props.files.val !== null)}
-          tooltip="Percent of the rows held out to choose the best epoch (ignored when a validation file is given)."
+          tooltip={t('data.valShare.tooltip')}
         />
         <NumberInput
-          label="Test share (%)"
+          label={t('data.testShare')}
           value={Math.round(d.split.test * 1000) / 10}
           onCommit={(v) => setData({ split: { ...d.split, test: v / 100 } })}
           min={0}
           max={50}
           disabled={disabled || (csv && props.files.test !== null)}
-          tooltip="Percent of the rows held out for the final test score (ignored when a test file is given)."
+          tooltip={t('data.testShare.tooltip')}
         />
         <NumberInput
-          label="Split seed"
+          label={t('data.splitSeed')}
           value={d.splitSeed}
           onCommit={(splitSeed) => setData({ splitSeed })}
           min={1}
           max={2 ** 31 - 1}
           integer
           disabled={disabled}
-          tooltip="Seed of the random split: the same seed holds out the same rows."
+          tooltip={t('data.splitSeed.tooltip')}
         />
         <SelectField
-          label="Feature scaling"
+          label={t('data.scaling')}
           value={d.scaling}
           options={[
-            { value: 'standard', label: 'Standardise (log for heavy tails)' },
-            { value: 'raw', label: 'Raw values' },
+            { value: 'standard', label: t('data.scaling.standard') },
+            { value: 'raw', label: t('data.scaling.raw') },
           ]}
           onChange={(scaling) => setData({ scaling })}
           disabled={disabled}
-          tooltip="Standardise each numeric feature on the training rows (log1p first for heavy-tailed ones), or feed the raw values as PaddleRec does."
+          tooltip={t('data.scaling.tooltip')}
         />
       </div>
       <div className="row">
@@ -266,9 +266,9 @@ export function DataPanel(props: Props) {
           type="button"
           onClick={props.onLoad}
           disabled={disabled || (csv && props.files.train === null)}
-          title="Read (or generate) the rows in the worker and split them into train / validation / test."
+          title={t('data.load.tooltip')}
         >
-          {csv ? 'Load data' : 'Generate data'}
+          {csv ? t('data.load') : t('data.generate')}
         </button>
       </div>
 
@@ -280,7 +280,7 @@ export function DataPanel(props: Props) {
       )}
       <p role="status" className="status">
         {props.loading
-          ? 'Loading data…'
+          ? t('data.loading')
           : props.summary === null
             ? ''
             : describeSummary(props.summary)}

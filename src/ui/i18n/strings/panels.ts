@@ -128,6 +128,64 @@ export const panels: StringTable = {
     'model.parameters': 'Parameters:',
     'model.parameters.na': 'n/a',
     'model.parameters.counting': 'counting…',
+    'data.correlation': 'Task correlation ρ',
+    'data.correlation.tooltip':
+      'How related the two tasks are (cosine of their weight vectors, MMoE paper). At 1 they are the same task; near 0 they pull a shared network apart — where MMoE should beat Share-Bottom.',
+    'data.dropHint':
+      'Choose files below or drop them anywhere on the page (names containing “val” or “test” go to those slots). Layout: label columns first (0/1), numeric features after; an optional header row names the columns.',
+    'data.generate': 'Generate data',
+    'data.ids': 'ID columns',
+    'data.ids.tooltip':
+      'Add the categorical columns user_id, video_id, author_id and category: each gets a learned embedding shared by every task.',
+    'data.labelCount': 'Label columns',
+    'data.labelCount.tooltip':
+      'How many columns at the start of each row are 0/1 labels; each one is a task the model learns.',
+    'data.load': 'Load data',
+    'data.load.tooltip':
+      'Read (or generate) the rows in the worker and split them into train / validation / test.',
+    'data.loading': 'Loading data…',
+    'data.rows': 'Rows',
+    'data.rows.tooltip': 'How many rows (users × videos shown) the generator makes.',
+    'data.scaling': 'Feature scaling',
+    'data.scaling.raw': 'Raw values',
+    'data.scaling.standard': 'Standardise (log for heavy tails)',
+    'data.scaling.tooltip':
+      'Standardise each numeric feature on the training rows (log1p first for heavy-tailed ones), or feed the raw values as PaddleRec does.',
+    'data.seed': 'Data seed',
+    'data.seed.tooltip': 'Seed of the generator: the same seed gives the same rows.',
+    'data.share': 'Third label: share',
+    'data.share.tooltip':
+      'Add a third task, share (about 3 % positive), to the generated log: start a three-task model warm from a saved two-task one.',
+    'data.skipBad': 'Skip bad rows',
+    'data.skipBad.tooltip':
+      'Leave out rows with problems (and report how many) instead of stopping at the first one.',
+    'data.source': 'Data source',
+    'data.source.correlated': 'Built-in: MMoE correlation generator',
+    'data.source.csv': 'Upload CSV file(s)',
+    'data.source.short_video': 'Built-in: short-video log (completion, like)',
+    'data.source.tooltip':
+      'Where the rows come from: a built-in generator (made in the worker, seeded) or your own CSV files (they never leave this browser).',
+    'data.splitSeed': 'Split seed',
+    'data.splitSeed.tooltip': 'Seed of the random split: the same seed holds out the same rows.',
+    'data.taskName': 'Task {n} name',
+    'data.taskName.tooltip':
+      'Name of label column {n}, shown in charts and predictions (e.g. "completion" → "will finish the video").',
+    'data.testFile': 'Test CSV file (optional)',
+    'data.testFile.tooltip':
+      "Rows used only for the final score, with the best epoch's weights. Optional: without it, the test share of the training file is held out.",
+    'data.testShare': 'Test share (%)',
+    'data.testShare.tooltip':
+      'Percent of the rows held out for the final test score (ignored when a test file is given).',
+    'data.title': '1 · Data',
+    'data.trainFile': 'Training CSV file',
+    'data.trainFile.tooltip':
+      'The rows to train on. Without separate validation/test files, they are carved out of this file by the split below.',
+    'data.valFile': 'Validation CSV file (optional)',
+    'data.valFile.tooltip':
+      'Rows used to pick the best epoch. Optional: without it, the validation share of the training file is held out.',
+    'data.valShare': 'Validation share (%)',
+    'data.valShare.tooltip':
+      'Percent of the rows held out to choose the best epoch (ignored when a validation file is given).',
   },
   zh: {
     'train.title': '3 · 训练',
@@ -239,5 +297,57 @@ export const panels: StringTable = {
     'model.parameters': '参数量：',
     'model.parameters.na': '不可用',
     'model.parameters.counting': '计算中…',
+    'data.correlation': '任务相关系数 ρ',
+    'data.correlation.tooltip':
+      '两个任务的相关程度（MMoE 论文中两者权重向量的余弦）。为 1 时是同一个任务；接近 0 时它们把共享网络往不同方向拉——这正是 MMoE 应胜过 Share-Bottom 的情形。',
+    'data.dropHint':
+      '在下面选择文件，或把文件拖到页面任意位置（名字含 “val” 或 “test” 的文件会放到对应位置）。格式：先是标签列（0/1），后面是数值特征；可选的表头行给出列名。',
+    'data.generate': '生成数据',
+    'data.ids': 'ID 列',
+    'data.ids.tooltip':
+      '加入类别列 user_id、video_id、author_id 和 category：每列有一个所有任务共享的可学习嵌入。',
+    'data.labelCount': '标签列数',
+    'data.labelCount.tooltip': '每行开头有几列是 0/1 标签；每一列是模型要学习的一个任务。',
+    'data.load': '加载数据',
+    'data.load.tooltip': '在 worker 中读取（或生成）数据，并划分为训练 / 验证 / 测试集。',
+    'data.loading': '正在加载数据…',
+    'data.rows': '行数',
+    'data.rows.tooltip': '生成器生成多少行（展示给用户的视频数）。',
+    'data.scaling': '特征缩放',
+    'data.scaling.raw': '原始值',
+    'data.scaling.standard': '标准化（长尾特征先取对数）',
+    'data.scaling.tooltip':
+      '在训练行上对每个数值特征做标准化（长尾特征先做 log1p），或像 PaddleRec 那样直接输入原始值。',
+    'data.seed': '数据种子',
+    'data.seed.tooltip': '生成器的种子：相同种子生成相同的数据。',
+    'data.share': '第三个标签：分享',
+    'data.share.tooltip':
+      '给生成的日志加第三个任务“分享”（约 3 % 为正）：用保存的两任务模型热启动三任务模型。',
+    'data.skipBad': '跳过坏行',
+    'data.skipBad.tooltip': '跳过有问题的行（并报告数量），而不是在第一个问题处停止。',
+    'data.source': '数据来源',
+    'data.source.correlated': '内置：MMoE 相关性生成器',
+    'data.source.csv': '上传 CSV 文件',
+    'data.source.short_video': '内置：短视频日志（完播、点赞）',
+    'data.source.tooltip':
+      '数据从哪里来：内置生成器（在 worker 中按种子生成），或你自己的 CSV 文件（文件不会离开本浏览器）。',
+    'data.splitSeed': '划分种子',
+    'data.splitSeed.tooltip': '随机划分的种子：相同种子留出相同的行。',
+    'data.taskName': '任务 {n} 名称',
+    'data.taskName.tooltip':
+      '第 {n} 个标签列的名称，显示在图表和预测中（如 “completion” → “会看完视频”）。',
+    'data.testFile': '测试 CSV 文件（可选）',
+    'data.testFile.tooltip':
+      '只用于最终评分的行，使用最佳轮次的权重。可选：没有时从训练文件中留出测试比例。',
+    'data.testShare': '测试比例（%）',
+    'data.testShare.tooltip': '留作最终测试评分的行所占百分比（给出测试文件时忽略）。',
+    'data.title': '1 · 数据',
+    'data.trainFile': '训练 CSV 文件',
+    'data.trainFile.tooltip':
+      '用于训练的行。没有单独的验证/测试文件时，按下面的比例从这个文件中划出。',
+    'data.valFile': '验证 CSV 文件（可选）',
+    'data.valFile.tooltip': '用于挑选最佳轮次的行。可选：没有时从训练文件中留出验证比例。',
+    'data.valShare': '验证比例（%）',
+    'data.valShare.tooltip': '留作挑选最佳轮次的行所占百分比（给出验证文件时忽略）。',
   },
 };
