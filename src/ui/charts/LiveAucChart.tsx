@@ -2,6 +2,7 @@
  * Live AUC per task: streaming train AUC (dashed, recent window) and validation AUC after each
  * epoch (solid, dots) on one epoch axis. The AUC axis is auto-ranged to the data.
  */
+import { useI18n } from '../i18n';
 import {
   CartesianGrid,
   Line,
@@ -44,6 +45,7 @@ const epochLabel = (x: unknown) => `epoch ${typeof x === 'number' ? fmtX(x) : St
 export const LiveAucChart = memo(function LiveAucChart({ series, height = 280, title }: Props) {
   const { taskNames } = series;
   const toggleId = useId();
+  const { t: tr } = useI18n();
   // Hiding the streaming lines re-ranges the axis onto the validation curves.
   const [showTrain, setShowTrain] = useState(true);
   const train = showTrain ? series.trainAuc.map((l) => decimate(l, MAX_DRAWN_POINTS)) : [];
@@ -58,44 +60,35 @@ export const LiveAucChart = memo(function LiveAucChart({ series, height = 280, t
   const xTicks = stableNumbers(epochTicks(xMax));
   const empty = values.length === 0;
   const legend = taskNames.flatMap((t, i) => [
-    { label: `${t} · validation`, color: taskColor(i) },
+    { label: tr('chart.auc.legendVal', { task: t }), color: taskColor(i) },
     ...(showTrain
-      ? [{ label: `${t} · train (streaming)`, color: taskColor(i), dashed: true }]
+      ? [{ label: tr('chart.auc.legendTrain', { task: t }), color: taskColor(i), dashed: true }]
       : []),
   ]);
-  const chartTitle = title ?? 'AUC per task';
+  const chartTitle = title ?? tr('chart.auc.title');
   return (
     <ChartFrame
       title={chartTitle}
-      what="AUC chart"
+      what={tr('chart.auc.what')}
       legend={legend}
       empty={empty}
       actions={
-        <label
-          htmlFor={toggleId}
-          className="inline"
-          title="Show or hide the dashed train-AUC lines; hiding them zooms the axis onto the validation AUC."
-        >
+        <label htmlFor={toggleId} className="inline" title={tr('chart.auc.toggle.tooltip')}>
           <input
             id={toggleId}
             type="checkbox"
-            title="Show or hide the dashed train-AUC lines; hiding them zooms the axis onto the validation AUC."
+            title={tr('chart.auc.toggle.tooltip')}
             checked={showTrain}
             onChange={(e) => setShowTrain(e.target.checked)}
           />
-          Show train AUC
+          {tr('chart.auc.toggle')}
         </label>
       }
-      caption={
-        <>
-          Solid lines with dots: validation AUC after each epoch. Dashed: train AUC over the most
-          recent training rows, updated while training. 0.5 = guessing, 1 = perfect ranking.
-        </>
-      }
+      caption={tr('chart.auc.caption')}
     >
       <div
         role="img"
-        aria-label={`${chartTitle}: ${summariseLatest(taskNames, series.valAuc, 'validation AUC')}`}
+        aria-label={`${chartTitle}: ${summariseLatest(taskNames, series.valAuc, tr('chart.auc.valAuc'))}`}
       >
         <ResponsiveContainer width="100%" height={height}>
           <LineChart margin={CHART_MARGIN}>

@@ -1,4 +1,5 @@
 /** Live training loss per task (mean log loss between progress updates), one line per task. */
+import { useI18n } from '../i18n';
 import {
   CartesianGrid,
   Line,
@@ -38,6 +39,7 @@ interface Props {
 export const LossChart = memo(function LossChart({ series, height = 240 }: Props) {
   const { taskNames } = series;
   const lines = series.loss.map((l) => decimate(l, MAX_DRAWN_POINTS));
+  const { t: tr } = useI18n();
   const empty = lines.every((l) => l.length === 0);
   const xMax = xEnd(series.loss);
   const domain = stableNumbers(lossDomain(lines.flatMap((l) => l.map((p) => p.value))));
@@ -45,18 +47,21 @@ export const LossChart = memo(function LossChart({ series, height = 240 }: Props
   const xDomain = stableNumbers([0, xMax]);
   const xTicks = stableNumbers(epochTicks(xMax));
   const digits = tickDecimals(yTicks);
-  const legend = taskNames.map((t, i) => ({ label: `${t} · train loss`, color: taskColor(i) }));
+  const legend = taskNames.map((t, i) => ({
+    label: tr('chart.loss.legend', { task: t }),
+    color: taskColor(i),
+  }));
   return (
     <ChartFrame
-      title="Training loss per task"
-      what="loss chart"
+      title={tr('chart.loss.title')}
+      what={tr('chart.loss.what')}
       legend={legend}
       empty={empty}
-      caption="Mean log loss (sigmoid cross-entropy) of each task's training batches; lower is better."
+      caption={tr('chart.loss.caption')}
     >
       <div
         role="img"
-        aria-label={`Training loss per task: ${summariseLatest(taskNames, series.loss, 'loss')}`}
+        aria-label={`${tr('chart.loss.title')}: ${summariseLatest(taskNames, series.loss, 'loss')}`}
       >
         <ResponsiveContainer width="100%" height={height}>
           <LineChart margin={CHART_MARGIN}>

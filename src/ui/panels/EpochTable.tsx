@@ -1,4 +1,5 @@
 /** The numbers behind the chart: validation AUC and train loss per task, per epoch. */
+import { useI18n } from '../i18n';
 import type { EpochEvent, SplitMetrics } from '../../engine/train/types';
 import { formatMetric } from '../format';
 
@@ -11,20 +12,21 @@ interface Props {
 }
 
 export function EpochTable({ tasks, epochs, test, bestEpoch }: Props) {
+  const { t: tr } = useI18n();
   return (
     <table className="numbers">
-      <caption>Validation AUC per epoch</caption>
+      <caption>{tr('epochs.caption')}</caption>
       <thead>
         <tr>
-          <th scope="col">Epoch</th>
+          <th scope="col">{tr('epochs.epoch')}</th>
           {tasks.map((t) => (
             <th scope="col" key={`auc-${t}`}>
-              {t} AUC
+              {tr('epochs.auc', { task: t })}
             </th>
           ))}
           {tasks.map((t) => (
             <th scope="col" key={`loss-${t}`}>
-              {t} train loss
+              {tr('epochs.loss', { task: t })}
             </th>
           ))}
         </tr>
@@ -34,7 +36,7 @@ export function EpochTable({ tasks, epochs, test, bestEpoch }: Props) {
           <tr key={e.epoch} className={e.epoch === bestEpoch ? 'best' : undefined}>
             <th scope="row">
               {e.epoch}
-              {e.epoch === bestEpoch ? ' (best)' : ''}
+              {e.epoch === bestEpoch ? tr('epochs.best') : ''}
             </th>
             {tasks.map((t, i) => (
               <td key={`auc-${t}`}>{formatMetric(e.val?.tasks[i]?.auc)}</td>
@@ -46,7 +48,7 @@ export function EpochTable({ tasks, epochs, test, bestEpoch }: Props) {
         ))}
         {test !== undefined && (
           <tr className="test">
-            <th scope="row">Test (best epoch)</th>
+            <th scope="row">{tr('epochs.test')}</th>
             {tasks.map((t, i) => (
               <td key={`test-${t}`}>{formatMetric(test.tasks[i]?.auc)}</td>
             ))}
