@@ -555,7 +555,7 @@ function Playground() {
         />
 
         <section aria-labelledby="model-title" className="panel">
-          <h2 id="model-title">2 · Model</h2>
+          <h2 id="model-title">{t('app.model.title')}</h2>
           <ModelPanel
             settings={state.model}
             onChange={(next) => dispatch({ type: 'setModelSettings', settings: next })}
@@ -596,7 +596,7 @@ function Playground() {
         <LiveSection live={live} result={result} />
 
         <section aria-labelledby="board-title" className="panel">
-          <h2 id="board-title">5 · Comparison board</h2>
+          <h2 id="board-title">{t('app.board.title')}</h2>
           <ComparisonBoard
             runs={runs}
             selected={selectedRuns}
@@ -649,11 +649,12 @@ function Playground() {
 function LiveSection({ live, result }: { live: LiveStore; result: TrainResult | null }) {
   // Only the task names and whether gates exist; each chart below subscribes on its own.
   const { series, gateLayout } = useLiveSnapshot(live);
+  const { t } = useI18n();
   return (
     <section aria-labelledby="live-title" className="panel">
-      <h2 id="live-title">4 · Live training</h2>
+      <h2 id="live-title">{t('app.live.title')}</h2>
       {series.taskNames.length === 0 ? (
-        <p className="muted">Load data and train a model to see one curve per task here.</p>
+        <p className="muted">{t('app.live.empty')}</p>
       ) : (
         <>
           <LiveAuc live={live} />

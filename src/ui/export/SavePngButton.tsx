@@ -1,5 +1,6 @@
 /** "Save as PNG" for one chart or table: a real button with a tooltip and a status on failure. */
 import { useState } from 'react';
+import { useI18n } from '../i18n';
 import { downloadBlob } from './download';
 
 interface Props {
@@ -12,6 +13,7 @@ interface Props {
 }
 
 export function SavePngButton({ what, filename, render, disabled }: Props) {
+  const { t } = useI18n();
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const save = async () => {
@@ -32,9 +34,10 @@ export function SavePngButton({ what, filename, render, disabled }: Props) {
         className="secondary"
         onClick={() => void save()}
         disabled={disabled === true || busy}
-        title={`Download the ${what} as a PNG image (${filename}); made in the browser, nothing is uploaded.`}
+        title={t('png.tooltip', { what, filename })}
       >
-        Save as PNG<span className="visually-hidden"> ({what})</span>
+        {t('png.save')}
+        <span className="visually-hidden"> ({what})</span>
       </button>
       {error !== null && (
         <span role="alert" className="save-error">

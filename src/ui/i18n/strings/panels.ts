@@ -207,6 +207,13 @@ export const panels: StringTable = {
     'chart.auc.caption':
       'Solid lines with dots: validation AUC after each epoch. Dashed: train AUC over the most recent training rows, updated while training. 0.5 = guessing, 1 = perfect ranking.',
     'chart.auc.valAuc': 'validation AUC',
+    'app.model.title': '2 · Model',
+    'app.live.title': '4 · Live training',
+    'app.live.empty': 'Load data and train a model to see one curve per task here.',
+    'app.board.title': '5 · Comparison board',
+    'png.save': 'Save as PNG',
+    'png.tooltip':
+      'Download the {what} as a PNG image ({filename}); made in the browser, nothing is uploaded.',
   },
   zh: {
     'train.title': '3 · 训练',
@@ -389,5 +396,11 @@ export const panels: StringTable = {
     'chart.auc.caption':
       '带点的实线：每轮结束后的验证 AUC。虚线：最近训练行上的训练 AUC，训练时实时更新。0.5 = 随机猜测，1 = 完美排序。',
     'chart.auc.valAuc': '验证 AUC',
+    'app.model.title': '2 · 模型',
+    'app.live.title': '4 · 实时训练',
+    'app.live.empty': '加载数据并训练一个模型后，这里会为每个任务显示一条曲线。',
+    'app.board.title': '5 · 对比看板',
+    'png.save': '保存为 PNG',
+    'png.tooltip': '把{what}下载为 PNG 图片（{filename}）；在浏览器中生成，不会上传任何内容。',
   },
 };
