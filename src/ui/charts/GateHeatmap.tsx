@@ -4,6 +4,7 @@
  * latest batch with the value written in the cell. Exact zeros (experts a gate cannot reach) are
  * hatched grey with "—". A table with the same numbers is the text alternative.
  */
+import { useI18n } from '../i18n';
 import { useId, useRef } from 'react';
 import type { GateLayout } from '../state/types';
 import { fileSlug } from '../export/download';
@@ -185,16 +186,15 @@ function ScaleBar({ max }: { max: number }) {
 }
 
 export function GateHeatmap({ layout, weights, taskNames, when }: Props) {
+  const { t } = useI18n();
   const ref = useRef<HTMLElement>(null);
   const captionId = useId();
   const max = heatScaleMax(weights);
   const levels = heatLevels(layout, weights, max);
   const multi = levels.length > 1;
-  const title = 'Gate weights (tasks × experts)';
+  const title = t('gates.title');
   if (layout.length === 0) {
-    return (
-      <p className="muted">This model has no gates: every task reads the same shared layers.</p>
-    );
+    return <p className="muted">{t('gates.none')}</p>;
   }
   const hasData = weights.length > 0;
   return (
@@ -203,7 +203,7 @@ export function GateHeatmap({ layout, weights, taskNames, when }: Props) {
         <h3 className="chart-title">{title}</h3>
         <div className="chart-actions">
           <SavePngButton
-            what="gate heatmap"
+            what={t('gates.what')}
             filename={`${fileSlug(title)}.png`}
             disabled={!hasData}
             render={() => {
@@ -224,7 +224,7 @@ export function GateHeatmap({ layout, weights, taskNames, when }: Props) {
       <ScaleBar max={max} />
       <div className="heat-levels">
         {levels.map((l) => {
-          const name = multi ? `Level ${l.level + 1}` : 'Gates';
+          const name = multi ? t('gates.level', { n: l.level + 1 }) : t('gates.gates');
           return (
             <div key={l.level} className="heat-level">
               <LevelSvg
@@ -238,17 +238,16 @@ export function GateHeatmap({ layout, weights, taskNames, when }: Props) {
         })}
       </div>
       <figcaption id={captionId}>
-        Each row is one gate: how much its task listens to each expert (a row sums to 1)
-        {when ? `, ${when}` : ''}. Darker = more weight.
+        {t('gates.caption', { when: when ? `, ${when}` : '' })}
       </figcaption>
       <details className="heat-table">
-        <summary>Gate weights as a table</summary>
+        <summary>{t('gates.table')}</summary>
         {levels.map((l) => (
           <table key={l.level} className="numbers">
-            <caption>{multi ? `Level ${l.level + 1}` : 'Gate weights'}</caption>
+            <caption>{multi ? t('gates.level', { n: l.level + 1 }) : t('gates.weights')}</caption>
             <thead>
               <tr>
-                <th scope="col">Gate</th>
+                <th scope="col">{t('gates.gate')}</th>
                 {l.experts.map((e) => (
                   <th key={e} scope="col">
                     {e}

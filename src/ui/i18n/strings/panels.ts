@@ -214,6 +214,16 @@ export const panels: StringTable = {
     'png.save': 'Save as PNG',
     'png.tooltip':
       'Download the {what} as a PNG image ({filename}); made in the browser, nothing is uploaded.',
+    'gates.title': 'Gate weights (tasks × experts)',
+    'gates.none': 'This model has no gates: every task reads the same shared layers.',
+    'gates.what': 'gate heatmap',
+    'gates.level': 'Level {n}',
+    'gates.gates': 'Gates',
+    'gates.caption':
+      'Each row is one gate: how much its task listens to each expert (a row sums to 1){when}. Darker = more weight.',
+    'gates.table': 'Gate weights as a table',
+    'gates.weights': 'Gate weights',
+    'gates.gate': 'Gate',
   },
   zh: {
     'train.title': '3 · 训练',
@@ -402,5 +412,15 @@ export const panels: StringTable = {
     'app.board.title': '5 · 对比看板',
     'png.save': '保存为 PNG',
     'png.tooltip': '把{what}下载为 PNG 图片（{filename}）；在浏览器中生成，不会上传任何内容。',
+    'gates.title': '门控权重（任务 × 专家）',
+    'gates.none': '这个模型没有门控：每个任务读取相同的共享层。',
+    'gates.what': '门控热力图',
+    'gates.level': '第 {n} 层',
+    'gates.gates': '门控',
+    'gates.caption':
+      '每一行是一个门控：它的任务对每个专家的关注程度（每行之和为 1）{when}。颜色越深权重越大。',
+    'gates.table': '门控权重表',
+    'gates.weights': '门控权重',
+    'gates.gate': '门控',
   },
 };
