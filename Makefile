@@ -47,8 +47,10 @@ e2e: build chromium
 test: typecheck lint unit e2e
 	@echo "make test: all checks passed"
 
-bench: install
+# Node part (docs/results/performance-node.*) then the browser part (docs/results/performance.*).
+bench: build chromium
 	npm run bench
+	npx tsx test/bench/browser.ts
 
 clean:
 	rm -rf dist .out
