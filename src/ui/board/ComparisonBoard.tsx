@@ -3,6 +3,7 @@
  * epoch, test AUC per task, time), checkboxes to overlay runs' validation AUC curves, and
  * exports: CSV, Markdown, JSON, and the table as a PNG drawn on a canvas.
  */
+import { useI18n } from '../i18n';
 import { useId } from 'react';
 import {
   CartesianGrid,
@@ -127,6 +128,7 @@ function OverlayChart({
 const stamp = () => new Date().toISOString().slice(0, 19).replace(/[:T]/g, '-');
 
 export function ComparisonBoard({ runs, selected, onSelect, onRemove }: ComparisonBoardProps) {
+  const { t: tr } = useI18n();
   const captionId = useId();
   const table = boardTable(runs);
   const best = bestRows(table);
@@ -147,33 +149,33 @@ export function ComparisonBoard({ runs, selected, onSelect, onRemove }: Comparis
           type="button"
           className="secondary"
           disabled={empty}
-          title="Download the board as a CSV file (spreadsheets); numbers at full precision."
+          title={tr('board.csv.tooltip')}
           onClick={() => downloadText(boardToCsv(runs), `runs-${stamp()}.csv`, 'text/csv')}
         >
-          Export CSV
+          {tr('board.csv')}
         </button>
         <button
           type="button"
           className="secondary"
           disabled={empty}
-          title="Download the board as a Markdown table (for a report or README); best test AUC per task in bold."
+          title={tr('board.md.tooltip')}
           onClick={() => downloadText(boardToMarkdown(runs), `runs-${stamp()}.md`, 'text/markdown')}
         >
-          Export Markdown
+          {tr('board.md')}
         </button>
         <button
           type="button"
           className="secondary"
           disabled={empty}
-          title="Download every run with all settings, curves and metrics as JSON."
+          title={tr('board.json.tooltip')}
           onClick={() =>
             downloadText(boardToJson(runs), `runs-${stamp()}.json`, 'application/json')
           }
         >
-          Export JSON
+          {tr('board.json')}
         </button>
         <SavePngButton
-          what="comparison board"
+          what={tr('board.what')}
           filename="comparison-board.png"
           disabled={empty}
           render={() =>
@@ -193,25 +195,24 @@ export function ComparisonBoard({ runs, selected, onSelect, onRemove }: Comparis
         />
       </div>
       {empty ? (
-        <p className="muted">Finished runs appear here, one row each, for comparison.</p>
+        <p className="muted">{tr('board.empty')}</p>
       ) : (
         <>
           <div className="board-scroll">
             <table className="board" aria-describedby={captionId}>
               <caption id={captionId} className="visually-hidden">
-                Finished runs: settings, parameters, best validation epoch and test AUC per task.
-                Tick a run to overlay its validation curves.
+                {tr('board.caption')}
               </caption>
               <thead>
                 <tr>
                   <th scope="col">
-                    <label title="Overlay every run's validation AUC curves (or none).">
+                    <label title={tr('board.overlayAll.tooltip')}>
                       <input
                         type="checkbox"
                         checked={allOn}
                         onChange={(e) => onSelect(e.target.checked ? runs.map((r) => r.id) : [])}
                       />{' '}
-                      Overlay all
+                      {tr('board.overlayAll')}
                     </label>
                   </th>
                   {table.columns.slice(1).map((c) => (
@@ -237,9 +238,7 @@ export function ComparisonBoard({ runs, selected, onSelect, onRemove }: Comparis
                   return (
                     <tr key={r.id} className={on ? 'selected' : undefined}>
                       <th scope="row">
-                        <label
-                          title={`Overlay ${r.id}'s validation AUC curves on the charts below.`}
-                        >
+                        <label title={tr('board.overlay.tooltip', { id: r.id })}>
                           <input
                             type="checkbox"
                             checked={on}
@@ -269,10 +268,11 @@ export function ComparisonBoard({ runs, selected, onSelect, onRemove }: Comparis
                           <button
                             type="button"
                             className="link"
-                            title={`Remove ${r.id} from the board.`}
+                            title={tr('board.remove.tooltip', { id: r.id })}
                             onClick={() => onRemove(r.id)}
                           >
-                            Remove<span className="visually-hidden"> {r.id}</span>
+                            {tr('board.remove')}
+                            <span className="visually-hidden"> {r.id}</span>
                           </button>
                         </td>
                       )}
@@ -282,12 +282,9 @@ export function ComparisonBoard({ runs, selected, onSelect, onRemove }: Comparis
               </tbody>
             </table>
           </div>
-          <p className="muted">
-            Best epoch is chosen on validation; test AUC uses that epoch’s weights. Bold: the best
-            test AUC of each task.
-          </p>
+          <p className="muted">{tr('board.note')}</p>
           {chosen.length === 0 ? (
-            <p className="muted">Tick runs in the table to overlay their validation AUC curves.</p>
+            <p className="muted">{tr('board.tick')}</p>
           ) : (
             <div className="overlay-grid">
               {tasks.map((t, i) => (

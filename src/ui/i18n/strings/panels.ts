@@ -224,6 +224,26 @@ export const panels: StringTable = {
     'gates.table': 'Gate weights as a table',
     'gates.weights': 'Gate weights',
     'gates.gate': 'Gate',
+    'board.csv': 'Export CSV',
+    'board.csv.tooltip':
+      'Download the board as a CSV file (spreadsheets); numbers at full precision.',
+    'board.md': 'Export Markdown',
+    'board.md.tooltip':
+      'Download the board as a Markdown table (for a report or README); best test AUC per task in bold.',
+    'board.json': 'Export JSON',
+    'board.json.tooltip': 'Download every run with all settings, curves and metrics as JSON.',
+    'board.what': 'comparison board',
+    'board.empty': 'Finished runs appear here, one row each, for comparison.',
+    'board.caption':
+      'Finished runs: settings, parameters, best validation epoch and test AUC per task. Tick a run to overlay its validation curves.',
+    'board.overlayAll': 'Overlay all',
+    'board.overlayAll.tooltip': "Overlay every run's validation AUC curves (or none).",
+    'board.overlay.tooltip': "Overlay {id}'s validation AUC curves on the charts below.",
+    'board.remove': 'Remove',
+    'board.remove.tooltip': 'Remove {id} from the board.',
+    'board.note':
+      'Best epoch is chosen on validation; test AUC uses that epoch’s weights. Bold: the best test AUC of each task.',
+    'board.tick': 'Tick runs in the table to overlay their validation AUC curves.',
   },
   zh: {
     'train.title': '3 · 训练',
@@ -422,5 +442,23 @@ export const panels: StringTable = {
     'gates.table': '门控权重表',
     'gates.weights': '门控权重',
     'gates.gate': '门控',
+    'board.csv': '导出 CSV',
+    'board.csv.tooltip': '把看板下载为 CSV 文件（用于表格软件）；数值为完整精度。',
+    'board.md': '导出 Markdown',
+    'board.md.tooltip':
+      '把看板下载为 Markdown 表格（用于报告或 README）；每个任务最好的测试 AUC 加粗。',
+    'board.json': '导出 JSON',
+    'board.json.tooltip': '把每次运行的全部设置、曲线和指标下载为 JSON。',
+    'board.what': '对比看板',
+    'board.empty': '完成的运行会出现在这里，每次一行，方便对比。',
+    'board.caption':
+      '完成的运行：设置、参数量、最佳验证轮次和每个任务的测试 AUC。勾选一次运行可叠加它的验证曲线。',
+    'board.overlayAll': '全部叠加',
+    'board.overlayAll.tooltip': '叠加所有运行的验证 AUC 曲线（或全部取消）。',
+    'board.overlay.tooltip': '在下面的图中叠加 {id} 的验证 AUC 曲线。',
+    'board.remove': '移除',
+    'board.remove.tooltip': '从看板中移除 {id}。',
+    'board.note': '最佳轮次按验证集选择；测试 AUC 使用该轮的权重。加粗：每个任务最好的测试 AUC。',
+    'board.tick': '在表格中勾选运行，即可叠加它们的验证 AUC 曲线。',
   },
 };
