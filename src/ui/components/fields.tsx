@@ -3,6 +3,7 @@
  * that explains it, and an accessible description (aria-describedby) when there is a hint.
  * All are native elements, so they work from the keyboard as they are.
  */
+import { useI18n } from '../i18n';
 import { useId, useState, type ReactNode } from 'react';
 
 interface NumberFieldProps {
@@ -81,6 +82,7 @@ interface NumberInputProps {
  * only valid values are committed; an invalid one is marked (aria-invalid) with the allowed range.
  */
 export function NumberInput(props: NumberInputProps) {
+  const { t } = useI18n();
   // The text being typed, with the committed value it belongs to: an outside change of the
   // value (e.g. a reset) shows the new value instead.
   const [draft, setDraft] = useState<{ text: string; value: number } | null>(null);
@@ -92,7 +94,7 @@ export function NumberInput(props: NumberInputProps) {
     v >= props.min &&
     v <= props.max &&
     (props.integer !== true || Number.isInteger(v));
-  const range = `${props.integer === true ? 'a whole number' : 'a number'} from ${props.min} to ${props.max}`;
+  const range = { min: props.min, max: props.max };
   return (
     <NumberField
       invalid={!valid}
@@ -118,7 +120,11 @@ export function NumberInput(props: NumberInputProps) {
       step={props.step ?? (props.integer === true ? 1 : 'any')}
       disabled={props.disabled}
       tooltip={props.tooltip}
-      hint={valid ? props.hint : `Enter ${range}.`}
+      hint={
+        valid
+          ? props.hint
+          : t(props.integer === true ? 'fields.enterInt' : 'fields.enterNumber', range)
+      }
     />
   );
 }
@@ -296,12 +302,18 @@ export function ErrorAlert({
   message: string | null;
   onDismiss: () => void;
 }) {
+  const { t } = useI18n();
   if (message === null) return null;
   return (
     <div className="alert" role="alert">
       <span>{message}</span>
-      <button type="button" className="link" onClick={onDismiss} title="Hide this message">
-        Dismiss
+      <button
+        type="button"
+        className="link"
+        onClick={onDismiss}
+        title={t('fields.dismiss.tooltip')}
+      >
+        {t('fields.dismiss')}
       </button>
     </div>
   );

@@ -244,6 +244,10 @@ export const panels: StringTable = {
     'board.note':
       'Best epoch is chosen on validation; test AUC uses that epoch’s weights. Bold: the best test AUC of each task.',
     'board.tick': 'Tick runs in the table to overlay their validation AUC curves.',
+    'fields.enterInt': 'Enter a whole number from {min} to {max}.',
+    'fields.enterNumber': 'Enter a number from {min} to {max}.',
+    'fields.dismiss': 'Dismiss',
+    'fields.dismiss.tooltip': 'Hide this message',
   },
   zh: {
     'train.title': '3 · 训练',
@@ -460,5 +464,9 @@ export const panels: StringTable = {
     'board.remove.tooltip': '从看板中移除 {id}。',
     'board.note': '最佳轮次按验证集选择；测试 AUC 使用该轮的权重。加粗：每个任务最好的测试 AUC。',
     'board.tick': '在表格中勾选运行，即可叠加它们的验证 AUC 曲线。',
+    'fields.enterInt': '请输入 {min} 到 {max} 之间的整数。',
+    'fields.enterNumber': '请输入 {min} 到 {max} 之间的数。',
+    'fields.dismiss': '关闭',
+    'fields.dismiss.tooltip': '隐藏这条消息',
   },
 };
