@@ -86,6 +86,10 @@ it('runs a small sweep and shows the table and chart; the setup is in the URL', 
   // 中文 / English and presentation mode.
   await page.getByLabel('Language', { exact: true }).selectOption('zh');
   await expect.poll(() => page.getByRole('heading', { name: '6 · 课堂实验' }).count()).toBe(1);
+  // The playground's own panels switch too.
+  expect(await page.getByRole('heading', { name: '3 · 训练' }).count()).toBe(1);
+  expect(await page.getByRole('button', { name: '训练', exact: true }).count()).toBe(1);
+  expect(await page.getByText(/^后端：/).count()).toBe(1);
   await page.getByLabel('语言', { exact: true }).selectOption('en');
   await expect
     .poll(() => page.getByRole('heading', { name: '6 · Classroom experiments' }).count())
