@@ -33,6 +33,7 @@ import { ErrorAlert } from './components/fields';
 import { EngineCrashAlert, useEngineHealth } from './engineHealth/EngineCrashAlert';
 import { describeBackend, errorMessage } from './format';
 import { BackendCheckPanel } from './panels/BackendCheckPanel';
+import { BackendSpeeds } from './panels/BackendSpeeds';
 import {
   DataPanel,
   type CsvFiles,
@@ -591,6 +592,17 @@ function Playground() {
           }}
           onReset={() => void reset()}
           onStep={(mode) => void step(mode)}
+        />
+        <BackendSpeeds
+          client={client}
+          onFastest={(b) => {
+            // "Auto" = the fastest measured backend; never under a session or a running job.
+            if (client === null || state.backend !== 'auto' || phase !== 'idle') return;
+            if (session !== null || ready?.backend === b) return;
+            client
+              .call({ type: 'init', backend: b })
+              .then(setReady, (e: unknown) => setError(describeError(e)));
+          }}
         />
 
         <LiveSection live={live} result={result} />

@@ -15,6 +15,8 @@ interface FinalMessages {
   describeModel: Extract<WorkerMessage, { type: 'modelDescription' }>;
   predict: Extract<WorkerMessage, { type: 'prediction' }>;
   lifecycle: Extract<WorkerMessage, { type: 'lifecycleResult' }>;
+  bench: Extract<WorkerMessage, { type: 'benchResult' }>;
+  calibrate: Extract<WorkerMessage, { type: 'calibrationResult' }>;
   experiment: Extract<WorkerMessage, { type: 'experimentDone' }>;
 }
 type CallType = keyof FinalMessages;
@@ -34,6 +36,8 @@ const FINAL_TYPES: ReadonlySet<WorkerMessage['type']> = new Set([
   'modelDescription',
   'prediction',
   'lifecycleResult',
+  'benchResult',
+  'calibrationResult',
   'experimentDone',
 ]);
 

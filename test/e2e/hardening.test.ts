@@ -102,3 +102,39 @@ it('malformed CSV uploads each give a clear message and the page stays responsiv
   }
   expect(errors).toEqual([]);
 });
+
+it('measures every backend at start, uses the fastest under Auto, and the select overrides it', async () => {
+  const { page, errors } = await openApp(browser, inject('baseUrl'));
+  await waitForBackend(page);
+  // The line explains itself in its tooltip.
+  const speeds = page.getByTitle(/fastest is chosen automatically/);
+  await expect
+    .poll(() => speeds.textContent(), { timeout: 120_000 })
+    .toMatch(/fastest: (WebGPU|WebGL|WASM|CPU)/);
+  const text = (await speeds.textContent()) ?? '';
+  expect(text).toMatch(/^Backend speeds:/);
+  // Every backend is listed: measured samples/s, or unavailable (no WebGPU adapter here).
+  for (const name of ['WebGPU', 'WebGL', 'WASM', 'CPU']) {
+    expect(text).toMatch(new RegExp(`${name} ([\\d,]+ samples/s|unavailable)`));
+  }
+  expect(text).toMatch(/WebGPU unavailable/);
+  const fastest = /fastest: (\w+)/.exec(text)![1]!;
+  const rates = [...text.matchAll(/(WebGL|WASM|CPU) ([\d,]+) samples\/s/g)].map(
+    (m) => [m[1], Number(m[2]!.replace(/,/g, ''))] as const,
+  );
+  const best = rates.reduce((a, b) => (b[1] > a[1] ? b : a));
+  expect(fastest).toBe(best[0]);
+  const backendSelect = page.getByLabel('Backend', { exact: true });
+  expect(await backendSelect.inputValue()).toBe('auto');
+  await expect
+    .poll(() => page.getByText(/^Backend: /).textContent(), { timeout: 60_000 })
+    .toContain(`Backend: ${fastest}`);
+
+  // The user's choice wins.
+  const other = fastest === 'CPU' ? 'wasm' : 'cpu';
+  await backendSelect.selectOption(other);
+  await expect
+    .poll(() => page.getByText(/^Backend: /).textContent(), { timeout: 60_000 })
+    .toContain(other === 'cpu' ? 'Backend: CPU' : 'Backend: WASM');
+  expect(errors).toEqual([]);
+});

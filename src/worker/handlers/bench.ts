@@ -64,6 +64,8 @@ export async function handlePerf(req: PerfRequest, ctx: PerfContext): Promise<vo
   }
 }
 
+const warmupFor = (steps: number) => Math.min(5, Math.max(1, steps));
+
 async function bench(req: BenchRequest, ctx: PerfContext): Promise<BenchResult> {
   const init = await initBackend(req.backend, { order: [req.backend] });
   const result: BenchResult = {
@@ -88,9 +90,12 @@ async function bench(req: BenchRequest, ctx: PerfContext): Promise<BenchResult> 
     model.dispose();
     const byBatch: Record<number, number> = {};
     for (const batch of req.batches) {
-      // 5 warm-up steps, then one epoch of `steps` timed steps.
-      const rows = batch * ((req.steps[batch] ?? 10) + 5);
-      byBatch[batch] = Math.round(await trainerSamplesPerSec(data, cfg, batch, rows, 5));
+      // Warm-up steps (at most 5: slow backends get few), then one epoch of `steps` timed steps.
+      const steps = req.steps[batch] ?? 10;
+      const rows = batch * (steps + warmupFor(steps));
+      byBatch[batch] = Math.round(
+        await trainerSamplesPerSec(data, cfg, batch, rows, warmupFor(steps)),
+      );
     }
     result.trainSamplesPerS[name] = byBatch;
   }
@@ -107,10 +112,20 @@ async function bench(req: BenchRequest, ctx: PerfContext): Promise<BenchResult> 
         batch,
         steps,
         false,
+        warmupFor(steps),
       );
       model.dispose();
       const naive = naiveMmoe(cfg);
-      const slow = await bareLoopSamplesPerSec(naive.forward, naive.vars, F, T, batch, steps, true);
+      const slow = await bareLoopSamplesPerSec(
+        naive.forward,
+        naive.vars,
+        F,
+        T,
+        batch,
+        steps,
+        true,
+        warmupFor(steps),
+      );
       naive.vars.forEach((v) => v.dispose());
       result.fused[batch] = { fused: Math.round(fused), naive: Math.round(slow) };
     }
@@ -140,7 +155,7 @@ async function calibrate(req: CalibrateRequest): Promise<BackendSpeed[]> {
           req.batchSize,
           req.steps,
           false,
-          2,
+          1,
         );
         speeds.push({ backend, samplesPerSec: Math.round(sps) });
       } finally {
