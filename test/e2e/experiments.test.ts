@@ -103,3 +103,40 @@ it('runs a small sweep and shows the table and chart; the setup is in the URL', 
 
   expect(errors).toEqual([]);
 });
+
+it('task correlation with the single-task baseline: AUC-vs-ρ chart and the seesaw gains', async () => {
+  const baseUrl = inject('baseUrl');
+  const { page, errors } = await openApp(browser, baseUrl);
+  await waitForBackend(page);
+  const panel = page.getByRole('region', { name: '6 · Classroom experiments' });
+  await panel.getByLabel('Experiment', { exact: true }).selectOption('correlation');
+  // Equal parameters is part of the experiment: no switch, a target field instead.
+  expect(await panel.getByLabel('Equal parameters', { exact: true }).count()).toBe(0);
+  await panel.getByLabel('Epochs per run', { exact: true }).fill('1');
+  await panel.getByLabel('Task correlations ρ', { exact: true }).fill('1, 0');
+  await panel.getByLabel('Include single-task baseline', { exact: true }).check();
+  await panel.getByLabel('Generated rows', { exact: true }).fill('600');
+  await panel.getByRole('button', { name: 'Run experiment', exact: true }).click();
+  await expect
+    .poll(() => panel.getByText('Experiment finished: 8 runs.').count(), { timeout: 180_000 })
+    .toBe(1);
+
+  // 4 models × 2 correlations; the three multi-task models share one parameter count (±5 %).
+  const rows = panel.getByRole('table', { name: /Task correlation.*test AUC/ }).locator('tbody tr');
+  await expect.poll(() => rows.count()).toBe(8);
+  const counts = new Map<string, number>();
+  for (let i = 0; i < 8; i++) {
+    const cells = await rows.nth(i).locator('td').allTextContents();
+    counts.set(cells[0], Number(cells[2].replace(/,/g, '')));
+  }
+  const shared = ['Share-Bottom', 'MMoE', 'PLE'].map((m) => counts.get(m) ?? NaN);
+  const mid = shared[0];
+  for (const c of shared) expect(Math.abs(c - mid) / mid).toBeLessThanOrEqual(0.1);
+
+  const chart = panel.getByRole('figure', { name: 'Test AUC against task correlation' });
+  await expect.poll(() => chart.locator('.recharts-line').count()).toBe(4);
+  const gains = panel.getByRole('figure', { name: 'Gain against single-task (seesaw)' });
+  // One bar per task for each of the 3 shared models × 2 correlations.
+  await expect.poll(() => gains.locator('.recharts-bar-rectangle').count()).toBe(12);
+  expect(errors).toEqual([]);
+});
