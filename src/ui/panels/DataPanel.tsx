@@ -4,7 +4,7 @@
  * a preview of the first rows with the label columns marked and named, the split, a parsing
  * progress bar (rows, MB/s) and errors with line and column. Parsing runs in the worker.
  */
-import { useI18n } from '../i18n';
+import { useI18n, type I18n } from '../i18n';
 import type { CsvPreview } from '../../engine/data/preview';
 import type { CsvFileRole, DataSummary } from '../../worker/protocol';
 import {
@@ -60,12 +60,6 @@ const SOURCES: readonly { value: DataSourceKind; label: string }[] = [
   { value: 'correlated', label: 'Built-in: MMoE correlation generator' },
   { value: 'csv', label: 'Upload CSV file(s)' },
 ];
-
-const ROLE_LABEL: Record<CsvFileRole, string> = {
-  train: 'training file',
-  val: 'validation file',
-  test: 'test file',
-};
 
 export function DataPanel(props: Props) {
   const { t } = useI18n();
@@ -283,18 +277,22 @@ export function DataPanel(props: Props) {
           ? t('data.loading')
           : props.summary === null
             ? ''
-            : describeSummary(props.summary)}
+            : describeSummary(props.summary, t)}
       </p>
       {props.summary !== null && props.summary.skippedRows > 0 && (
         <details>
           <summary>
-            {formatInt(props.summary.skippedRows)} bad row(s) skipped — show the first ones
+            {t('data.skipped.summary', { rows: formatInt(props.summary.skippedRows) })}
           </summary>
           <ul>
             {props.summary.skippedExamples.map((x, i) => (
               <li key={i}>
-                {ROLE_LABEL[x.file]} line {x.line}
-                {x.column > 0 ? `, column ${x.column}` : ''}: {x.reason}
+                {t(x.column > 0 ? 'data.skipped.itemColumn' : 'data.skipped.item', {
+                  file: t(`data.role.${x.file}`),
+                  line: x.line,
+                  column: x.column,
+                  reason: x.reason,
+                })}
               </li>
             ))}
           </ul>
@@ -316,15 +314,26 @@ function describeDataError(e: DataErrorInfo): string {
   return `${e.message} (${where})`;
 }
 
-function describeSummary(s: DataSummary): string {
-  return `${formatInt(s.rows)} rows · ${s.features} features · tasks: ${s.tasks
-    .map((t, i) => `${t} (${formatPercent(s.positiveRates[i])} positive)`)
-    .join(', ')} · split ${formatInt(s.split.train)} / ${formatInt(s.split.val)} / ${formatInt(
-    s.split.test,
-  )} (train / val / test)${s.skippedRows > 0 ? ` · ${formatInt(s.skippedRows)} rows skipped` : ''}`;
+function describeSummary(s: DataSummary, t: I18n['t']): string {
+  const text = t('data.summary', {
+    rows: formatInt(s.rows),
+    features: s.features,
+    tasks: s.tasks
+      .map((name, i) =>
+        t('data.summary.task', { task: name, rate: formatPercent(s.positiveRates[i]) }),
+      )
+      .join(', '),
+    train: formatInt(s.split.train),
+    val: formatInt(s.split.val),
+    test: formatInt(s.split.test),
+  });
+  return s.skippedRows > 0
+    ? text + t('data.summary.skipped', { rows: formatInt(s.skippedRows) })
+    : text;
 }
 
 function ParseProgressBar({ progress }: { progress: DataProgressInfo | null }) {
+  const { t } = useI18n();
   const total = progress?.totalBytes;
   const mbps =
     progress !== null && progress.elapsedMs > 0
@@ -332,14 +341,14 @@ function ParseProgressBar({ progress }: { progress: DataProgressInfo | null }) {
       : 0;
   return (
     <div className="field progress-field">
-      <label htmlFor="parse-progress" title="How much of the file the worker has read so far.">
-        Parsing progress
+      <label htmlFor="parse-progress" title={t('data.progress.tooltip')}>
+        {t('data.progress')}
       </label>
       <progress
         id="parse-progress"
         max={total ?? 1}
         value={progress === null ? undefined : total === undefined ? undefined : progress.bytes}
-        title="How much of the file the worker has read so far."
+        title={t('data.progress.tooltip')}
       />
       {progress !== null && (
         <small className="hint">
@@ -352,21 +361,23 @@ function ParseProgressBar({ progress }: { progress: DataProgressInfo | null }) {
 }
 
 function Preview({ preview, labelCount }: { preview: CsvPreview; labelCount: number }) {
+  const { t } = useI18n();
   // Wide files (the video data has 501 columns): show the first columns only.
   const shown = Math.min(preview.columns.length, 12);
   return (
     <div className="preview">
       <table className="numbers">
         <caption>
-          First rows of the training file ({preview.columns.length} columns,{' '}
-          {preview.hasHeader ? 'header row detected' : 'no header row'}; label columns marked)
+          {t(preview.hasHeader ? 'data.preview.header' : 'data.preview.noHeader', {
+            columns: preview.columns.length,
+          })}
         </caption>
         <thead>
           <tr>
             {preview.columns.slice(0, shown).map((c, j) => (
               <th scope="col" key={j} className={j < labelCount ? 'label-col' : undefined}>
                 {c}
-                {j < labelCount ? ' (label)' : ''}
+                {j < labelCount ? t('data.preview.label') : ''}
               </th>
             ))}
             {shown < preview.columns.length && <th scope="col">…</th>}
