@@ -111,12 +111,16 @@ export function ModelPanel({
   models,
   disabled,
 }: ModelPanelProps) {
-  const { t } = useI18n();
+  const { t, lang } = useI18n();
   const selectId = useId();
   const entry = catalogEntry(settings.model);
   const options = models !== undefined && models.length > 0 ? models : MODEL_CATALOG;
+  // English comes from the registry (the worker's wording); other languages from the catalogue.
   const description =
-    options.find((m) => m.name === settings.model)?.description ?? entry.description;
+    lang === 'en'
+      ? (options.find((m) => m.name === settings.model)?.description ?? entry.description)
+      : t(`model.desc.${settings.model}`);
+  const howToRead = lang === 'en' ? entry.howToRead : t(`model.read.${settings.model}`);
   const uses = (k: SettingKey) => entry.settings.includes(k);
   const set = (patch: Partial<ModelSettings>) => onChange({ ...settings, ...patch });
   const last = (w: number[], fallback: number) => (w.length > 0 ? w[w.length - 1] : fallback);
@@ -260,7 +264,7 @@ export function ModelPanel({
           <p>
             <strong>{entry.label}.</strong> {description}
           </p>
-          <p className="muted">{entry.howToRead}</p>
+          <p className="muted">{howToRead}</p>
         </div>
         <ArchitectureDiagram settings={settings} taskNames={taskNames} numFeatures={numFeatures} />
       </div>

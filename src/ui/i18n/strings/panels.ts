@@ -265,6 +265,22 @@ export const panels: StringTable = {
     'data.preview.noHeader':
       'First rows of the training file ({columns} columns, no header row; label columns marked)',
     'data.preview.label': ' (label)',
+    'model.desc.mmoe':
+      'Several shared expert networks; each task has its own gate that decides how much to listen to each expert (Multi-gate Mixture-of-Experts).',
+    'model.desc.ple':
+      'Each task has private experts plus experts shared by all; a task’s gate only mixes its own and the shared experts, which limits tug-of-war between tasks (Progressive Layered Extraction; 1 level = CGC).',
+    'model.desc.share_bottom':
+      'All tasks share one bottom network, then each task has its own small tower. Simple, but tasks that disagree can pull the shared layers apart.',
+    'model.desc.single_task':
+      'One separate network per task, nothing shared: the baseline that multi-task models should beat.',
+    'model.read.mmoe':
+      'Every expert reads the input. Each task’s gate also reads the input and outputs weights over the experts (see the gate heatmap); the weighted mix goes to that task’s tower.',
+    'model.read.ple':
+      'Grey experts are shared, coloured ones belong to one task. A task’s gate only has arrows from its own and the shared experts. With more levels, a shared gate mixes all experts for the next level’s shared experts.',
+    'model.read.share_bottom':
+      'One shared box learns features for every task; each task’s tower turns them into its own prediction.',
+    'model.read.single_task':
+      'Each task has its own column: the input feeds a private network and tower that end in that task’s prediction. No arrows cross between tasks.',
   },
   zh: {
     'train.title': '3 · 训练',
@@ -500,5 +516,19 @@ export const panels: StringTable = {
     'data.preview.header': '训练文件的前几行（{columns} 列，检测到表头行；已标出标签列）',
     'data.preview.noHeader': '训练文件的前几行（{columns} 列，没有表头行；已标出标签列）',
     'data.preview.label': '（标签）',
+    'model.desc.mmoe':
+      '若干共享专家网络；每个任务有自己的门控，决定对每个专家关注多少（多门控混合专家，Multi-gate Mixture-of-Experts）。',
+    'model.desc.ple':
+      '每个任务有私有专家，另有所有任务共享的专家；任务的门控只混合自己的和共享的专家，从而减少任务之间的拉锯（渐进式分层提取，Progressive Layered Extraction；1 层 = CGC）。',
+    'model.desc.share_bottom':
+      '所有任务共享一个底层网络，然后每个任务有自己的小塔。简单，但意见不一致的任务会把共享层往不同方向拉。',
+    'model.desc.single_task': '每个任务一个独立网络，不共享任何东西：多任务模型应当超越的基线。',
+    'model.read.mmoe':
+      '每个专家都读取输入。每个任务的门控也读取输入，输出对各专家的权重（见门控热力图）；加权混合结果进入该任务的塔。',
+    'model.read.ple':
+      '灰色专家是共享的，彩色专家属于某个任务。任务的门控只有来自自己和共享专家的箭头。层数更多时，一个共享门控混合所有专家，供下一层的共享专家使用。',
+    'model.read.share_bottom': '一个共享模块为所有任务学习特征；每个任务的塔把它们变成自己的预测。',
+    'model.read.single_task':
+      '每个任务有自己的一列：输入进入私有网络和塔，最后得到该任务的预测。任务之间没有交叉的箭头。',
   },
 };
