@@ -96,9 +96,8 @@ export async function bareLoopSamplesPerSec(
   warmup = 5,
 ): Promise<number> {
   const x = tf.randomUniform([batch, F], 0, 1, 'float32', 7) as tf.Tensor2D;
-  const y = tf.cast(
-    tf.greater(tf.randomUniform([batch, T], 0, 1, 'float32', 8), 0.5),
-    'float32',
+  const y = tf.tidy(() =>
+    tf.cast(tf.greater(tf.randomUniform([batch, T], 0, 1, 'float32', 8), 0.5), 'float32'),
   ) as tf.Tensor2D;
   const w = tf.ones([T]) as tf.Tensor1D;
   const adam = stock ? createAdam(0.001) : null;
