@@ -92,6 +92,9 @@ export async function waitForBackend(page: Page, timeoutMs = 120_000): Promise<s
  * Read them with readLongTasks(). Call after the page has loaded.
  */
 export async function startLongTaskObserver(page: Page): Promise<void> {
+  // Playwright injects its helper script into the page on the first waitForFunction: a ~100 ms
+  // task of the test harness, not of the page. Inject it now, before the window opens.
+  await page.waitForFunction(() => true, null, { polling: 500 });
   await page.evaluate(() => {
     const w = window as unknown as { __longTasks: number[] };
     w.__longTasks = [];

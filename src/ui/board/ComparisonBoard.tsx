@@ -4,7 +4,7 @@
  * exports: CSV, Markdown, JSON, and the table as a PNG drawn on a canvas.
  */
 import { useI18n } from '../i18n';
-import { useId } from 'react';
+import { memo, useCallback, useId, useLayoutEffect, useRef } from 'react';
 import {
   CartesianGrid,
   Line,
@@ -20,6 +20,15 @@ import { runColor, taskColor } from '../charts/colors';
 import { decimate } from '../charts/decimate';
 import { MAX_DRAWN_POINTS } from '../charts/LiveAucChart';
 import { aucDomain, niceTicks, tickDecimals } from '../charts/scale';
+import {
+  ALL_TICKS,
+  BOARD_MARGIN,
+  EPOCH_LABEL,
+  TICK_STYLE,
+  fixedFormatter,
+  fmtValue,
+  stableNumbers,
+} from '../charts/axisProps';
 import { downloadText } from '../export/download';
 import { SavePngButton } from '../export/SavePngButton';
 import { renderTablePng } from '../export/tableCanvas';
@@ -64,8 +73,8 @@ function OverlayChart({
   colorOf: (id: string) => string;
 }) {
   const curves = runs.map((r) => decimate(runCurve(r, task), MAX_DRAWN_POINTS));
-  const domain = aucDomain(curves.flatMap((c) => c.map((p) => p.value)));
-  const ticks = niceTicks(domain);
+  const domain = stableNumbers(aucDomain(curves.flatMap((c) => c.map((p) => p.value))));
+  const ticks = stableNumbers(niceTicks(domain));
   const digits = tickDecimals(ticks);
   const maxEpoch = Math.max(1, ...curves.map((c) => (c.length > 0 ? c[c.length - 1].x : 1)));
   const legend = runs.map((r) => ({ label: `${r.id} · ${r.modelLabel}`, color: colorOf(r.id) }));
@@ -82,30 +91,28 @@ function OverlayChart({
         style={{ borderTop: `3px solid ${taskColor(taskIndex)}` }}
       >
         <ResponsiveContainer width="100%" height={240}>
-          <LineChart margin={{ top: 8, right: 20, bottom: 22, left: 8 }}>
+          <LineChart margin={BOARD_MARGIN}>
             <CartesianGrid stroke="#d5dbe1" strokeDasharray="3 3" />
             <XAxis
               dataKey="x"
               type="number"
-              domain={[1, Math.max(2, maxEpoch)]}
+              domain={stableNumbers([1, Math.max(2, maxEpoch)])}
               allowDecimals={false}
               allowDuplicatedCategory={false}
-              tick={{ fill: '#1d232a', fontSize: 13 }}
-              label={{ value: 'epoch', position: 'insideBottom', offset: -14, fill: '#1d232a' }}
+              tick={TICK_STYLE}
+              label={EPOCH_LABEL}
             />
             <YAxis
               type="number"
               domain={domain}
               ticks={ticks}
+              interval={ALL_TICKS}
               allowDataOverflow
-              tickFormatter={(v: number) => v.toFixed(digits)}
-              tick={{ fill: '#1d232a', fontSize: 13 }}
+              tickFormatter={fixedFormatter(digits)}
+              tick={TICK_STYLE}
               width={58}
             />
-            <Tooltip
-              formatter={(v) => (typeof v === 'number' ? v.toFixed(4) : String(v))}
-              labelFormatter={(x) => `epoch ${String(x)}`}
-            />
+            <Tooltip formatter={fmtValue} labelFormatter={epochLabel} />
             {runs.map((r, i) => (
               <Line
                 key={r.id}
@@ -125,9 +132,37 @@ function OverlayChart({
   );
 }
 
+const epochLabel = (x: unknown) => `epoch ${String(x)}`;
+
 const stamp = () => new Date().toISOString().slice(0, 19).replace(/[:T]/g, '-');
 
-export function ComparisonBoard({ runs, selected, onSelect, onRemove }: ComparisonBoardProps) {
+/**
+ * The board re-renders only when its runs or selection change, not on every render of the page
+ * (the parent passes new callback functions each time: the latest ones are called through a ref).
+ */
+export function ComparisonBoard(props: ComparisonBoardProps) {
+  const latest = useRef(props);
+  useLayoutEffect(() => {
+    latest.current = props;
+  });
+  const onSelect = useCallback((ids: string[]) => latest.current.onSelect(ids), []);
+  const onRemove = useCallback((id: string) => latest.current.onRemove?.(id), []);
+  return (
+    <BoardBody
+      runs={props.runs}
+      selected={props.selected}
+      onSelect={onSelect}
+      onRemove={props.onRemove === undefined ? undefined : onRemove}
+    />
+  );
+}
+
+const BoardBody = memo(function BoardBody({
+  runs,
+  selected,
+  onSelect,
+  onRemove,
+}: ComparisonBoardProps) {
   const { t: tr } = useI18n();
   const captionId = useId();
   const table = boardTable(runs);
@@ -302,4 +337,4 @@ export function ComparisonBoard({ runs, selected, onSelect, onRemove }: Comparis
       )}
     </div>
   );
-}
+});

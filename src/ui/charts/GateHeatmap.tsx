@@ -5,7 +5,7 @@
  * hatched grey with "—". A table with the same numbers is the text alternative.
  */
 import { useI18n } from '../i18n';
-import { useId, useRef } from 'react';
+import { memo, useId, useRef } from 'react';
 import type { GateLayout } from '../state/types';
 import { fileSlug } from '../export/download';
 import { renderChartPng } from '../export/png';
@@ -185,7 +185,8 @@ function ScaleBar({ max }: { max: number }) {
   );
 }
 
-export function GateHeatmap({ layout, weights, taskNames, when }: Props) {
+/** Memoised: re-renders only when its gates (or names) change. */
+export const GateHeatmap = memo(function GateHeatmap({ layout, weights, taskNames, when }: Props) {
   const { t } = useI18n();
   const ref = useRef<HTMLElement>(null);
   const captionId = useId();
@@ -271,4 +272,4 @@ export function GateHeatmap({ layout, weights, taskNames, when }: Props) {
       </details>
     </figure>
   );
-}
+});
