@@ -96,11 +96,18 @@ export async function startLongTaskObserver(page: Page): Promise<void> {
   // task of the test harness, not of the page. Inject it now, before the window opens.
   await page.waitForFunction(() => true, null, { polling: 500 });
   await page.evaluate(() => {
-    const w = window as unknown as { __longTasks: number[] };
-    w.__longTasks = [];
-    new PerformanceObserver((list) => {
-      for (const e of list.getEntries()) w.__longTasks.push(e.duration);
-    }).observe({ type: 'longtask', buffered: false });
+    const w = window as unknown as {
+      __longTasks: number[];
+      __longTaskObserver?: PerformanceObserver;
+    };
+    // A new window: the previous observer (if any) stops, so no task is counted twice.
+    w.__longTaskObserver?.disconnect();
+    const seen: number[] = [];
+    w.__longTasks = seen;
+    w.__longTaskObserver = new PerformanceObserver((list) => {
+      for (const e of list.getEntries()) seen.push(e.duration);
+    });
+    w.__longTaskObserver.observe({ type: 'longtask', buffered: false });
   });
 }
 
@@ -137,21 +144,21 @@ export async function waitForTrainingStatus(page: Page, re: RegExp, timeoutMs = 
 }
 
 /**
- * The long-task check. The product target is no main-thread task over 50 ms while training
- * (E2E_LONGTASK_BUDGET_MS=50 checks exactly that). By default the check is a freeze guard at
- * 2000 ms: on the shared 2-core test machine wall-clock task lengths swing with the load of
- * other processes (chart re-renders measured 50–120 ms at load 3, up to 780 ms at load 11),
- * while training or parsing on the main thread shows up as tasks of seconds. Every measurement is written to
- * docs/results/e2e-longtasks.json and printed. E2E_LONGTASK_BUDGET_MS=off only reports.
+ * The long-task check: no main-thread task over `defaultBudgetMs` (the product target: 50 ms while
+ * training). E2E_LONGTASK_BUDGET_MS overrides it for diagnosis (a number, or `off` to only
+ * report). Wall-clock task lengths swing with the load of other processes on a shared 2-core
+ * machine: Chrome traces of the same run measured 60–340 ms wall for tasks of 5–50 ms CPU at load
+ * 8–11 (see README, "Main-thread long tasks"). Every measurement is written to
+ * docs/results/e2e-longtasks.json and printed.
  */
-export function expectLongTaskBudget(durations: number[]): void {
-  const raw = process.env.E2E_LONGTASK_BUDGET_MS ?? '2000';
+export function expectLongTaskBudget(durations: number[], defaultBudgetMs = 50): void {
+  const raw = process.env.E2E_LONGTASK_BUDGET_MS ?? String(defaultBudgetMs);
   if (raw === 'off') return;
   const budget = Number(raw);
   const over = durations.filter((d) => d > budget);
   if (over.length > 0) {
     throw new Error(
-      `${over.length} main-thread task(s) over ${budget} ms while training (max ${Math.max(...over).toFixed(0)} ms)`,
+      `${over.length} main-thread task(s) over ${budget} ms (max ${Math.max(...over).toFixed(0)} ms; all: ${durations.map((d) => d.toFixed(0)).join(', ')})`,
     );
   }
 }
