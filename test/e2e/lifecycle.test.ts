@@ -58,7 +58,18 @@ async function downloads(page: Page, n: number, click: () => Promise<void>) {
     });
   });
   await click();
-  await all;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      void page
+        .getByRole('alert')
+        .allTextContents()
+        .then((alerts) =>
+          reject(new Error(`${n} downloads did not come; alerts: ${alerts.join(' | ')}`)),
+        );
+    }, 30_000);
+  });
+  await Promise.race([all, timeout]).finally(() => clearTimeout(timer));
   const files = await Promise.all(got);
   return new Map(files.map((f) => [f.name, f.bytes]));
 }
@@ -207,5 +218,89 @@ it('saves, loads, scores every task, refuses damaged files, survives a reload, r
     .toBe('Warm-started run (embeddings+experts) finished: compare it on the board.');
   expect(await boardText()).toContain('warm start: embeddings+experts');
 
+  expect(errors).toEqual([]);
+});
+
+/** A headered CSV with the generator's id columns written as text (u17, v3, …). */
+function categoricalCsv(dir: string): string {
+  const d = generateShortVideo({ rows: 3000, seed: 11, withIds: true });
+  const tokens = new Map((d.categorical ?? []).map((c) => [c.feature, c.tokens]));
+  const lines = [[...d.taskNames, ...d.features.map((f) => f.name)].join(',')];
+  for (let r = 0; r < d.numRows; r++) {
+    const cells = d.labels.map((l) => String(l[r]));
+    d.features.forEach((f, j) => {
+      const tk = tokens.get(j);
+      cells.push(tk ? tk[f.values[r] - 1] : String(f.values[r]));
+    });
+    lines.push(cells.join(','));
+  }
+  const file = path.join(dir, 'with-ids.csv');
+  writeFileSync(file, lines.join('\n') + '\n');
+  return file;
+}
+
+it('categorical columns declared in the data panel are embedded, saved with their vocabulary and scored by name', async () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'lifecycle-cat-'));
+  const csvPath = categoricalCsv(dir);
+  const { page, errors } = await openApp(browser, inject('baseUrl'));
+  await waitForBackend(page);
+  await page.getByText(/rows · \d+ features/).waitFor({ timeout: 60_000 });
+  await page.getByLabel('Data source').selectOption('csv');
+  page.setDefaultTimeout(30_000);
+  await page.getByLabel('Training CSV file').setInputFiles(csvPath);
+  const group = page.getByRole('group', { name: 'Categorical columns' });
+  await group.waitFor();
+  for (const name of ['user_id', 'video_id', 'author_id', 'category']) {
+    await page.getByLabel(`${name} (text)`, { exact: true }).check();
+  }
+  await page.getByRole('button', { name: 'Load data' }).click();
+  await page.getByText(/3,000 rows · 32 features/).waitFor({ timeout: 60_000 });
+  await page.getByLabel('Model', { exact: true }).selectOption('mmoe');
+  await page.getByLabel('Epochs', { exact: true }).fill('1');
+  await page.getByRole('button', { name: 'Train', exact: true }).click();
+  await waitForTrainingStatus(page, /^Done after \d+ epoch/, 90_000).catch(async (e: unknown) => {
+    console.log(await page.getByRole('alert').allTextContents());
+    throw e;
+  });
+
+  const panel = page.locator('section[aria-labelledby="models-title"]');
+  await panel.getByLabel('Model name').fill('with-ids');
+  const saved = await downloads(page, 2, () =>
+    panel.getByRole('button', { name: 'Save model' }).click(),
+  );
+  const jsonText = saved.get('model.json')?.toString('utf8') ?? '';
+  const json = JSON.parse(jsonText) as {
+    vocabulary: { columns: { name: string; tokens: string[] }[] };
+    modelConfig: { inputs: { categorical: { column: number; dim: number }[] } };
+  };
+  expect(json.vocabulary.columns.map((c) => c.name)).toEqual([
+    'user_id',
+    'video_id',
+    'author_id',
+    'category',
+  ]);
+  expect(json.modelConfig.inputs.categorical.map((c) => c.column)).toEqual([28, 29, 30, 31]);
+
+  // Batch predictions read the id columns by name; Node, from the files, agrees.
+  await panel.getByLabel('CSV to score').setInputFiles(csvPath);
+  const csv = (
+    await download(page, () =>
+      panel.getByRole('button', { name: 'Score and download CSV' }).click(),
+    )
+  ).bytes.toString('utf8');
+  const probs = probColumns(csv);
+  expect([...probs.keys()]).toEqual(['completion_prob', 'like_prob']);
+  await useNodeBackend('cpu');
+  const weights = new Uint8Array(saved.get('weights.bin') ?? []).slice().buffer;
+  const fromFiles = deserializeModel(jsonText, weights);
+  const nodePreds = await predictCsv(new Blob([readFileSync(csvPath)]), fromFiles);
+  fromFiles.model.dispose();
+  nodePreds.taskNames.forEach((task, t) => {
+    const pageProbs = probs.get(`${task}_prob`) ?? [];
+    expect(pageProbs.length).toBe(3000);
+    for (let i = 0; i < nodePreds.rows; i++) {
+      expect(Math.abs(pageProbs[i] - nodePreds.probs[t][i])).toBeLessThan(1e-4);
+    }
+  });
   expect(errors).toEqual([]);
 });

@@ -185,7 +185,7 @@ export function withVocabulary<S extends Record<'train' | 'val' | 'test', RowSet
 /** `config` with one learned embedding table per categorical column (shared by all tasks). */
 export function withEmbeddings(config: ModelConfig, vocabulary?: Vocabulary): ModelConfig {
   if (vocabulary === undefined || vocabulary.columns.length === 0) return config;
-  return { ...config, ...categoricalModelInputs(vocabulary, defaultEmbeddingDim) };
+  return { ...config, inputs: categoricalModelInputs(vocabulary, defaultEmbeddingDim) };
 }
 
 /** The warm start armed for the next session, applied once by applyPendingWarmStart. */
