@@ -4,6 +4,8 @@
  * through the page URL (a garbled link falls back with a notice); the language switch and
  * presentation mode work.
  */
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, expect, inject, it } from 'vitest';
 import { download, launchBrowser, openApp, waitForBackend } from './browser';
@@ -16,6 +18,10 @@ afterAll(async () => {
   await browser?.close();
 });
 
+const SCREENSHOT = path.resolve(
+  import.meta.dirname,
+  '../../docs/screenshots/experiments-sweep.png',
+);
 const PNG_MAGIC = Buffer.from([0x89, 0x50, 0x4e, 0x47]);
 
 it('runs a small sweep and shows the table and chart; the setup is in the URL', async () => {
@@ -45,7 +51,7 @@ it('runs a small sweep and shows the table and chart; the setup is in the URL', 
   await expect.poll(() => rows.count()).toBe(2);
   const cells = await rows.nth(1).locator('td').allTextContents();
   expect(cells[0]).toBe('MMoE');
-  expect(cells[1]).toContain('experts 2');
+  expect(cells[1]).toBe('2 experts · 0 gate layers');
   const aucs = cells.slice(-2).map(Number);
   for (const a of aucs) expect(a).toBeGreaterThan(0.3);
 
@@ -53,6 +59,9 @@ it('runs a small sweep and shows the table and chart; the setup is in the URL', 
   const chart = panel.getByRole('figure', { name: 'Test AUC against the number of experts' });
   await expect.poll(() => chart.locator('.recharts-line').count()).toBe(1);
   await expect.poll(() => chart.locator('.recharts-line-dot, .recharts-dot').count()).toBe(2);
+
+  mkdirSync(path.dirname(SCREENSHOT), { recursive: true });
+  await panel.screenshot({ path: SCREENSHOT });
 
   // Both save as PNG.
   const tablePng = await download(page, () =>

@@ -38,6 +38,8 @@ const fmt4 = (v: unknown) => (typeof v === 'number' ? v.toFixed(4) : String(v));
 export function ExperimentResults({ outcome }: { outcome: ExperimentOutcome }) {
   const { t } = useI18n();
   const modelLabel = (m: string) => t(`exp.model.${m}`);
+  const cellLabel = (k: string, v: string | number) =>
+    ['correlation', 'experts', 'gateLayers'].includes(k) ? t(`exp.cell.${k}`, { v }) : `${k} ${v}`;
   const tasks = outcomeTasks(outcome);
   const showPublished = outcome.published !== undefined;
 
@@ -52,7 +54,7 @@ export function ExperimentResults({ outcome }: { outcome: ExperimentOutcome }) {
   ];
   const rows = outcome.summary.map((r) => [
     modelLabel(r.model),
-    ...(outcome.kind === 'tutorial' ? [] : [cellOf(r.group)]),
+    ...(outcome.kind === 'tutorial' ? [] : [cellOf(r.group, cellLabel)]),
     Math.round(r.parameterCount.mean).toLocaleString('en-US'),
     String(r.runs),
     fmtStat(r.bestEpoch, 1),
@@ -116,7 +118,10 @@ export function ExperimentResults({ outcome }: { outcome: ExperimentOutcome }) {
           caption={t('exp.gains.caption')}
         >
           <ResponsiveContainer width="100%" height={280}>
-            <BarChart data={gainPoints(outcome.gains, modelLabel)} margin={{ left: 8, right: 16 }}>
+            <BarChart
+              data={gainPoints(outcome.gains, modelLabel, cellLabel)}
+              margin={{ left: 8, right: 16 }}
+            >
               <CartesianGrid strokeDasharray="3 3" />
               <XAxis dataKey="row" />
               <YAxis tickFormatter={fmt4} width={64} />

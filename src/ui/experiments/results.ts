@@ -75,11 +75,16 @@ export function tutorialPoints(
   });
 }
 
+/** Words for a grid cell's key and value, e.g. ('experts', 4) → '4 experts'. */
+export type CellLabel = (key: string, value: string | number) => string;
+
+const plainCell: CellLabel = (k, v) => `${k} ${v}`;
+
 /** The cell of a row without the model, e.g. "ρ 0.5" or "4 experts · 1 gate layers". */
-export function cellOf(group: Gain['group']): string {
+export function cellOf(group: Gain['group'], label: CellLabel = plainCell): string {
   return Object.entries(group)
     .filter(([k]) => k !== 'model')
-    .map(([k, v]) => `${k} ${v}`)
+    .map(([k, v]) => label(k, v))
     .join(' · ');
 }
 
@@ -87,9 +92,10 @@ export function cellOf(group: Gain['group']): string {
 export function gainPoints(
   gains: readonly Gain[],
   modelLabel: (m: string) => string,
+  cellLabel?: CellLabel,
 ): ChartPoint[] {
   return gains.map((g) => {
-    const cell = cellOf(g.group);
+    const cell = cellOf(g.group, cellLabel);
     const p: ChartPoint = {
       row: cell === '' ? modelLabel(g.model) : `${modelLabel(g.model)} · ${cell}`,
     };

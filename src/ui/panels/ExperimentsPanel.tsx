@@ -196,7 +196,7 @@ export function ExperimentsPanel({ client, tasks, busy, onRunningChange }: Props
           </button>
         </p>
       )}
-      <div className="form-grid">
+      <div className="row">
         <SelectField
           label={t('exp.kind.label')}
           tooltip={t('exp.kind.tooltip')}

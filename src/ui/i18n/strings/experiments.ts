@@ -120,6 +120,9 @@ export const experiments: StringTable = {
     'exp.gains.what': 'gain chart',
     'exp.gains.caption':
       'Δ test AUC per task against the single-task model in the same setting: a bar below zero is a task the shared model hurts.',
+    'exp.cell.correlation': 'ρ {v}',
+    'exp.cell.experts': '{v} experts',
+    'exp.cell.gateLayers': '{v} gate layers',
   },
   zh: {
     'exp.title': '6 · 课堂实验',
@@ -227,5 +230,8 @@ export const experiments: StringTable = {
     'exp.gains.what': '增益图',
     'exp.gains.caption':
       '同一设置下每个任务相对单任务模型的测试 AUC 差：低于零的柱表示共享模型损害了该任务。',
+    'exp.cell.correlation': 'ρ {v}',
+    'exp.cell.experts': '{v} 个专家',
+    'exp.cell.gateLayers': '{v} 层门控',
   },
 };
