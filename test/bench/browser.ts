@@ -9,8 +9,9 @@
  *    FLOP-bound fraction. Slow backends get few steps.
  * 2. CSV: the full video train file (gunzipped) uploaded to the same worker as a File: MB/s and
  *    the page's memory (performance.measureUserAgentSpecificMemory, page + workers) with it.
- * 3. The app itself: page load → Train on built-in data as soon as it can → first validation
- *    AUC point; the longest main-thread task meanwhile (PerformanceObserver 'longtask').
+ * 3. The app itself, in a browser without the unsafe WebGPU flag (as users have it): page load →
+ *    Train on built-in data as soon as it can → first validation AUC point; the longest
+ *    main-thread task meanwhile (PerformanceObserver 'longtask').
  */
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
@@ -229,7 +230,13 @@ async function main() {
     await context.close();
 
     // ---- 3. the app: load → train on built-in data → first AUC point; long tasks
-    const appContext = await browser.newContext({ viewport: { width: 1200, height: 1400 } });
+    // A browser as users have it: without the unsafe flag there is no software WebGPU adapter.
+    const plain = await chromium.launch({
+      executablePath: CHROMIUM,
+      headless: true,
+      args: ['--no-sandbox', '--disable-dev-shm-usage'],
+    });
+    const appContext = await plain.newContext({ viewport: { width: 1200, height: 1400 } });
     const app = await appContext.newPage();
     await app.addInitScript(() => {
       const w = window as unknown as { __longTasks: number[] };
@@ -266,6 +273,7 @@ async function main() {
       `app: Train enabled at ${round(trainEnabledMs)} ms, first AUC point at ${round(firstAucMs)} ms; longest main-thread task ${round(longest)} ms (${longTasks.length} over 50 ms)`,
     );
     await appContext.close();
+    await plain.close();
 
     // ---- write the results
     const train_samples_per_s: Record<string, Record<string, Record<number, number>>> = {};
