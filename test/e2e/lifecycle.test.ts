@@ -103,6 +103,14 @@ it('saves, loads, scores every task, refuses damaged files, survives a reload, r
   const panel = page.locator('section[aria-labelledby="models-title"]');
   const status = panel.getByRole('status');
 
+  // Bridge to scale: the current model and settings as PaddleRec's config_bigdata.yaml.
+  const yaml = await download(page, () =>
+    panel.getByRole('button', { name: 'Export PaddleRec config' }).click(),
+  );
+  expect(yaml.name).toBe('config_bigdata.yaml');
+  expect(yaml.bytes.toString('utf8')).toMatch(/^runner:$/m);
+  expect(yaml.bytes.toString('utf8')).toMatch(/expert_num: 4/);
+
   // Save: model.json + weights.bin downloaded, and listed in My models.
   await panel.getByLabel('Model name').fill('two-task');
   const saved = await downloads(page, 2, () =>
@@ -205,7 +213,9 @@ it('saves, loads, scores every task, refuses damaged files, survives a reload, r
   await expect.poll(() => status.textContent()).toMatch(/^Loaded model: two-task/);
   await page.getByLabel('Third label: share').check();
   await page.getByRole('button', { name: 'Generate data' }).click();
-  await page.getByText(/tasks: completion.*like.*share/).waitFor({ timeout: 60_000 });
+  await page
+    .getByText(/rows · \d+ features · tasks: completion.*like.*share/)
+    .waitFor({ timeout: 60_000 });
   await panel.getByLabel('Warm start mode').selectOption('embeddings+experts');
   await panel.getByRole('button', { name: 'Train with warm start' }).click();
   const report = panel.getByRole('list', { name: 'Warm start report' });
