@@ -34,17 +34,35 @@ export function BackendSpeeds({
   useEffect(() => {
     if (client === null) return;
     let stale = false;
-    client
-      .call({ type: 'calibrate', backends: CANDIDATES, steps: STEPS, batchSize: BATCH })
-      .then((r) => {
-        if (stale) return;
-        setSpeeds({ client, list: r.speeds });
-        setFastest(r.fastest);
-        if (r.fastest !== null) onFastestRef.current(r.fastest);
-      })
-      .catch(() => {
+    // One request per backend: a Train clicked meanwhile is queued between two of them instead
+    // of waiting for the whole calibration.
+    void (async () => {
+      const list: BackendSpeed[] = [];
+      try {
+        for (const backend of CANDIDATES) {
+          const r = await client.call({
+            type: 'calibrate',
+            backends: [backend],
+            steps: STEPS,
+            batchSize: BATCH,
+          });
+          list.push(...r.speeds);
+        }
+      } catch {
         // The engine crashed or was replaced: the restarted one measures again.
-      });
+        return;
+      }
+      if (stale) return;
+      const best = list
+        .filter((x) => x.samplesPerSec !== null)
+        .reduce<BackendSpeed | null>(
+          (a, b) => (a === null || (b.samplesPerSec ?? 0) > (a.samplesPerSec ?? 0) ? b : a),
+          null,
+        );
+      setSpeeds({ client, list });
+      setFastest(best?.backend ?? null);
+      if (best !== null) onFastestRef.current(best.backend);
+    })();
     return () => {
       stale = true;
     };
