@@ -121,7 +121,9 @@ it('saves, loads, scores every task, refuses damaged files, survives a reload, r
   expect(weights?.byteLength).toBeGreaterThan(0);
   expect(JSON.parse(jsonText)).toMatchObject({ taskNames: ['completion', 'like'] });
   await expect
-    .poll(() => panel.getByRole('button', { name: 'Load two-task', exact: true }).count())
+    .poll(() => panel.getByRole('button', { name: 'Load two-task', exact: true }).count(), {
+      timeout: 20_000,
+    })
     .toBe(1);
 
   // Batch predictions with the trained model: every task's probability, for every row.
@@ -149,7 +151,9 @@ it('saves, loads, scores every task, refuses damaged files, survives a reload, r
 
   // Load the saved model back: identical scores to the trained one.
   await panel.getByRole('button', { name: 'Load two-task', exact: true }).click();
-  await expect.poll(() => status.textContent()).toMatch(/^Loaded model: two-task \(mmoe/);
+  await expect
+    .poll(() => status.textContent(), { timeout: 20_000 })
+    .toMatch(/^Loaded model: two-task \(mmoe/);
   expect(await panel.getByLabel('Model to score with').inputValue()).toBe('loaded');
   const loadedCsv = (await download(page, () => scoreButton.click())).bytes.toString('utf8');
   expect(loadedCsv).toBe(sessionCsv);
@@ -163,7 +167,9 @@ it('saves, loads, scores every task, refuses damaged files, survives a reload, r
   await panel.getByLabel('model.json file').setInputFiles(path.join(dir, 'model.json'));
   await panel.getByLabel('weights.bin file').setInputFiles(path.join(dir, 'weights.bin'));
   await panel.getByRole('button', { name: 'Load model files' }).click();
-  await expect.poll(() => alert.textContent()).toMatch(/Damaged weights: checksum/);
+  await expect
+    .poll(() => alert.textContent(), { timeout: 20_000 })
+    .toMatch(/Damaged weights: checksum/);
   writeFileSync(
     path.join(dir, 'v99.json'),
     JSON.stringify({ ...JSON.parse(jsonText), version: 99 }),
@@ -173,7 +179,7 @@ it('saves, loads, scores every task, refuses damaged files, survives a reload, r
   await panel.getByLabel('model.json file').setInputFiles(path.join(dir, 'v99.json'));
   await panel.getByLabel('weights.bin file').setInputFiles(path.join(dir, 'good-weights.bin'));
   await panel.getByRole('button', { name: 'Load model files' }).click();
-  await expect.poll(() => alert.textContent()).toMatch(/version 99/);
+  await expect.poll(() => alert.textContent(), { timeout: 20_000 }).toMatch(/version 99/);
 
   // The workspace survives a reload: the board's run and the saved model are still there.
   const board = page.locator('section[aria-labelledby="board-title"]');
@@ -200,17 +206,23 @@ it('saves, loads, scores every task, refuses damaged files, survives a reload, r
   expect(projectJson.models.map((m) => m.entry.name)).toEqual(['two-task']);
   await panel.getByRole('button', { name: 'Delete two-task' }).click();
   await expect
-    .poll(() => panel.getByRole('button', { name: 'Load two-task', exact: true }).count())
+    .poll(() => panel.getByRole('button', { name: 'Load two-task', exact: true }).count(), {
+      timeout: 20_000,
+    })
     .toBe(0);
   writeFileSync(path.join(dir, 'project.json'), project.bytes);
   await panel.getByLabel('Import project file').setInputFiles(path.join(dir, 'project.json'));
-  await expect.poll(() => status.textContent()).toBe('Imported 1 runs and 1 models.');
+  await expect
+    .poll(() => status.textContent(), { timeout: 20_000 })
+    .toBe('Imported 1 runs and 1 models.');
   expect(await panel.getByRole('button', { name: 'Load two-task', exact: true }).count()).toBe(1);
   expect(await boardText()).toContain('MMoE');
 
   // Warm start when a task is added: the saved two-task model starts a three-task one.
   await panel.getByRole('button', { name: 'Load two-task', exact: true }).click();
-  await expect.poll(() => status.textContent()).toMatch(/^Loaded model: two-task/);
+  await expect
+    .poll(() => status.textContent(), { timeout: 20_000 })
+    .toMatch(/^Loaded model: two-task/);
   await page.getByLabel('Third label: share').check();
   await page.getByRole('button', { name: 'Generate data' }).click();
   await page

@@ -193,6 +193,8 @@ export function ModelsPanel(props: Props) {
       setReport(a.report);
       const before = runs.length;
       await props.onTrain();
+      // Used by the session the run built; disarm in case the run continued a stepped session.
+      await ask(c, { op: 'warmStart', mode: 'off', modelConfig: { ...experiment.model } });
       // The board overlays runs: name the start so the class sees which converged faster.
       props.setRuns((prev) =>
         prev.length > before
