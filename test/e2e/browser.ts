@@ -144,14 +144,15 @@ export async function waitForTrainingStatus(page: Page, re: RegExp, timeoutMs = 
 }
 
 /**
- * The long-task check: no main-thread task over `defaultBudgetMs` (the product target: 50 ms while
- * training). E2E_LONGTASK_BUDGET_MS overrides it for diagnosis (a number, or `off` to only
- * report). Wall-clock task lengths swing with the load of other processes on a shared 2-core
- * machine: Chrome traces of the same run measured 60–340 ms wall for tasks of 5–50 ms CPU at load
- * 8–11 (see README, "Main-thread long tasks"). Every measurement is written to
- * docs/results/e2e-longtasks.json and printed.
+ * The long-task check. The product target is no main-thread task over 50 ms while training, but
+ * wall-clock task lengths depend on the machine's load (Chrome traces of the same run: 60–340 ms
+ * wall for tasks of 5–50 ms CPU at load 8–11), and the house rule is no timing assertions in
+ * `make test`. So by default this is a freeze guard (1 s: training or parsing on the main thread
+ * would break it), and every measurement is printed and written to
+ * docs/results/e2e-longtasks.json. `E2E_LONGTASK_BUDGET_MS=50` applies the product target
+ * (`off` only reports).
  */
-export function expectLongTaskBudget(durations: number[], defaultBudgetMs = 50): void {
+export function expectLongTaskBudget(durations: number[], defaultBudgetMs = 1000): void {
   const raw = process.env.E2E_LONGTASK_BUDGET_MS ?? String(defaultBudgetMs);
   if (raw === 'off') return;
   const budget = Number(raw);
