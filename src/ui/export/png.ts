@@ -87,7 +87,33 @@ export function canvasToPng(canvas: HTMLCanvasElement): Promise<Blob> {
   });
 }
 
-const FONT = 'system-ui, -apple-system, "Segoe UI", Roboto, sans-serif';
+export const FONT = 'system-ui, -apple-system, "Segoe UI", Roboto, sans-serif';
+
+/**
+ * A white canvas of `width` × `height` CSS pixels (drawn at `scale`× for sharp text) with `title`
+ * written at (pad, pad) — the common start of every exported PNG (charts and tables).
+ */
+export function titledCanvas(
+  width: number,
+  height: number,
+  scale: number,
+  title: string,
+  pad: number,
+): { canvas: HTMLCanvasElement; ctx: CanvasRenderingContext2D } {
+  const canvas = document.createElement('canvas');
+  canvas.width = Math.round(width * scale);
+  canvas.height = Math.round(height * scale);
+  const ctx = canvas.getContext('2d');
+  if (ctx === null) throw new Error('This browser has no 2D canvas.');
+  ctx.scale(scale, scale);
+  ctx.fillStyle = '#ffffff';
+  ctx.fillRect(0, 0, width, height);
+  ctx.fillStyle = '#1d232a';
+  ctx.font = `600 18px ${FONT}`;
+  ctx.textBaseline = 'top';
+  ctx.fillText(title, pad, pad);
+  return { canvas, ctx };
+}
 const PAD = 16;
 
 /** Draws a legend row by row inside `width`; returns the height used. */
@@ -160,18 +186,7 @@ export async function renderChartPng(
   const chartsH = svgs.reduce((h, s) => h + s.height + 8, 0);
   const height = PAD + titleH + legendH + (legendH > 0 ? 6 : 0) + chartsH + PAD;
 
-  const canvas = document.createElement('canvas');
-  canvas.width = Math.round(width * scale);
-  canvas.height = Math.round(height * scale);
-  const ctx = canvas.getContext('2d');
-  if (ctx === null) throw new Error('This browser has no 2D canvas.');
-  ctx.scale(scale, scale);
-  ctx.fillStyle = '#ffffff';
-  ctx.fillRect(0, 0, width, height);
-  ctx.fillStyle = '#1d232a';
-  ctx.font = `600 18px ${FONT}`;
-  ctx.textBaseline = 'top';
-  ctx.fillText(title, PAD, PAD);
+  const { canvas, ctx } = titledCanvas(width, height, scale, title, PAD);
   let y = PAD + titleH;
   y += drawLegend(ctx, legend, PAD, y, width - 2 * PAD);
   if (legendH > 0) y += 6;

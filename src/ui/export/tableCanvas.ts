@@ -2,7 +2,7 @@
  * Draws a table onto a canvas (no html2canvas): header row, zebra rows, right-aligned numbers,
  * bold highlighted cells. Used for the comparison board's "Save as PNG".
  */
-import { canvasToPng } from './png';
+import { canvasToPng, FONT, titledCanvas } from './png';
 
 export interface CanvasTable {
   title: string;
@@ -14,8 +14,6 @@ export interface CanvasTable {
   /** Optional colour per header (e.g. a task's colour on its AUC column). */
   headerColors?: (string | undefined)[];
 }
-
-const FONT = 'system-ui, -apple-system, "Segoe UI", Roboto, sans-serif';
 
 export async function renderTablePng(t: CanvasTable, scale = 2): Promise<Blob> {
   const pad = 16;
@@ -35,18 +33,7 @@ export async function renderTablePng(t: CanvasTable, scale = 2): Promise<Blob> {
   const width = Math.max(tableW, 320) + 2 * pad;
   const height = pad + titleH + rowH * (t.rows.length + 1) + pad;
 
-  const canvas = document.createElement('canvas');
-  canvas.width = Math.round(width * scale);
-  canvas.height = Math.round(height * scale);
-  const ctx = canvas.getContext('2d');
-  if (ctx === null) throw new Error('This browser has no 2D canvas.');
-  ctx.scale(scale, scale);
-  ctx.fillStyle = '#ffffff';
-  ctx.fillRect(0, 0, width, height);
-  ctx.fillStyle = '#1d232a';
-  ctx.font = `600 18px ${FONT}`;
-  ctx.textBaseline = 'top';
-  ctx.fillText(t.title, pad, pad);
+  const { canvas, ctx } = titledCanvas(width, height, scale, t.title, pad);
 
   const top = pad + titleH;
   ctx.fillStyle = '#eef1f4';
