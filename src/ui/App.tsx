@@ -31,7 +31,7 @@ import { LiveAucChart } from './charts/LiveAucChart';
 import { LossChart } from './charts/LossChart';
 import { ErrorAlert } from './components/fields';
 import { EngineCrashAlert, useEngineHealth } from './engineHealth/EngineCrashAlert';
-import { describeBackend, errorMessage } from './format';
+import { describeBackend, fallbackNotice, errorMessage } from './format';
 import { BackendCheckPanel } from './panels/BackendCheckPanel';
 import { BackendSpeeds } from './panels/BackendSpeeds';
 import {
@@ -489,7 +489,7 @@ function Playground() {
   };
 
   const predict = async (input: PredictInput): Promise<PredictResult> => {
-    if (client === null) throw new Error('The worker is not ready.');
+    if (client === null) throw new Error(t('app.workerNotReady'));
     const r = await client.call({ type: 'predict', input });
     return r.result;
   };
@@ -521,7 +521,9 @@ function Playground() {
           ) : (
             <>
               <strong>
-                {t('app.backend', { backend: describeBackend(ready.backend, ready.wasmThreads) })}
+                {t('app.backend', {
+                  backend: describeBackend(ready.backend, ready.wasmThreads, t),
+                })}
               </strong>
               <span className="muted">
                 {' '}
@@ -532,7 +534,7 @@ function Playground() {
         </p>
         {ready?.notice !== undefined && phase !== 'switching' && (
           <p className="notice" role="note">
-            {ready.notice}
+            {fallbackNotice(ready.attempts, t) ?? ready.notice}
           </p>
         )}
       </header>
@@ -697,7 +699,9 @@ function LiveLoss({ live }: { live: LiveStore }) {
 
 function LiveGatesView({ live }: { live: LiveStore }) {
   const { series, gates, gateLayout, progress } = useLiveSnapshot(live, 2, LIVE_SLOTS);
-  const when = progress === null ? undefined : `epoch ${progress.epoch}, step ${progress.step}`;
+  const { t } = useI18n();
+  const when =
+    progress === null ? undefined : t('gates.when', { epoch: progress.epoch, step: progress.step });
   return (
     <GateHeatmap
       layout={gateLayout}

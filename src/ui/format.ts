@@ -1,5 +1,10 @@
 /** Display helpers shared by the panels. */
 import { BACKEND_LABELS, type BackendName } from '../engine/backendNames';
+import { translate, type Vars } from './i18n';
+
+/** A translator (useI18n().t); the default is English, for callers outside the page. */
+export type T = (key: string, vars?: Vars) => string;
+const english: T = (key, vars) => translate('en', key, vars);
 
 /** "0.8123", or "n/a" when a metric is undefined (e.g. AUC of a one-class split). */
 export function formatMetric(v: number | undefined, digits = 4): string {
@@ -15,10 +20,56 @@ export function formatPercent(v: number): string {
 }
 
 /** "WASM (4 threads)", "WebGL". */
-export function describeBackend(backend: BackendName, wasmThreads: number | null): string {
+export function describeBackend(
+  backend: BackendName,
+  wasmThreads: number | null,
+  t: T = english,
+): string {
   const label = BACKEND_LABELS[backend];
   if (backend !== 'wasm' || wasmThreads === null) return label;
-  return `${label} (${wasmThreads} ${wasmThreads === 1 ? 'thread' : 'threads'})`;
+  return t(wasmThreads === 1 ? 'fmt.threads.one' : 'fmt.threads', { label, n: wasmThreads });
+}
+
+/** The engine's short reasons why a backend failed (engine/backend.ts), as i18n keys. */
+const REASONS: Record<string, string> = {
+  'no adapter': 'fmt.reason.noAdapter',
+  'no WebGPU API': 'fmt.reason.noApi',
+  'no canvas': 'fmt.reason.noCanvas',
+  'initialisation failed': 'fmt.reason.failed',
+  failed: 'fmt.reason.failed',
+  'not registered in this build': 'fmt.reason.notRegistered',
+};
+
+/**
+ * The fallback notice in the page's language, from the worker's attempts, e.g. "WebGPU is not
+ * available in this browser (no adapter); using WASM." Undefined when the first backend worked.
+ * Reasons the page does not know (an exception's text) are shown as they came.
+ */
+export function fallbackNotice(
+  attempts: readonly { name: BackendName; ok: boolean; error?: string }[],
+  t: T = english,
+): string | undefined {
+  const failed = attempts.filter((a) => !a.ok);
+  const used = attempts.find((a) => a.ok);
+  if (failed.length === 0 || used === undefined) return undefined;
+  const reason = (e: string | undefined) => {
+    const key = REASONS[e ?? 'failed'];
+    return key === undefined ? (e ?? '') : t(key);
+  };
+  const named = failed.map((a) =>
+    t('fmt.backendReason', { backend: BACKEND_LABELS[a.name], reason: reason(a.error) }),
+  );
+  if (failed.length === 1) {
+    return t('fmt.notice.one', {
+      backend: BACKEND_LABELS[failed[0].name],
+      reason: reason(failed[0].error),
+      used: BACKEND_LABELS[used.name],
+    });
+  }
+  return t('fmt.notice.many', {
+    failed: named.join(t('fmt.listSep')),
+    used: BACKEND_LABELS[used.name],
+  });
 }
 
 export function errorMessage(e: unknown): string {
@@ -51,18 +102,17 @@ export function formatBytes(bytes: number): string {
   return `${(bytes / 1e9).toFixed(2)} GB`;
 }
 
-/** Verdict phrases for the short-video tasks; other tasks read "<task>: yes/no". */
-const TASK_PHRASES: Record<string, [yes: string, no: string]> = {
-  completion: ['will finish the video', 'will not finish the video'],
-  finish: ['will finish the video', 'will not finish the video'],
-  like: ['will like it', 'will not like it'],
+/** Verdict phrases (i18n key stems) for the short-video tasks; others read "<task>: yes/no". */
+const TASK_PHRASES: Record<string, string> = {
+  completion: 'verdict.finish',
+  finish: 'verdict.finish',
+  like: 'verdict.like',
 };
 
 /** A plain verdict for one task, e.g. "will finish the video (0.93)" or "is_click: no (0.12)". */
-export function verdict(task: string, probability: number): string {
+export function verdict(task: string, probability: number, t: T = english): string {
   const yes = probability >= 0.5;
   const p = probability.toFixed(2);
-  const phrases = TASK_PHRASES[task.trim().toLowerCase()];
-  if (phrases !== undefined) return `${yes ? phrases[0] : phrases[1]} (${p})`;
-  return `${task}: ${yes ? 'yes' : 'no'} (${p})`;
+  const stem = TASK_PHRASES[task.trim().toLowerCase()] ?? 'verdict.task';
+  return t(`${stem}.${yes ? 'yes' : 'no'}`, { task, p });
 }

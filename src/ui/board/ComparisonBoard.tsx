@@ -23,7 +23,7 @@ import { aucDomain, niceTicks, tickDecimals } from '../charts/scale';
 import {
   ALL_TICKS,
   BOARD_MARGIN,
-  EPOCH_LABEL,
+  epochAxisLabel,
   TICK_STYLE,
   fixedFormatter,
   fmtValue,
@@ -72,6 +72,7 @@ function OverlayChart({
   taskIndex: number;
   colorOf: (id: string) => string;
 }) {
+  const { t: tr } = useI18n();
   const curves = runs.map((r) => decimate(runCurve(r, task), MAX_DRAWN_POINTS));
   const domain = stableNumbers(aucDomain(curves.flatMap((c) => c.map((p) => p.value))));
   const ticks = stableNumbers(niceTicks(domain));
@@ -80,14 +81,14 @@ function OverlayChart({
   const legend = runs.map((r) => ({ label: `${r.id} · ${r.modelLabel}`, color: colorOf(r.id) }));
   return (
     <ChartFrame
-      title={`Validation AUC — ${task}`}
-      what={`${task} validation AUC overlay`}
+      title={tr('board.overlay.title', { task })}
+      what={tr('board.overlay.what', { task })}
       legend={legend}
       empty={runs.length === 0}
     >
       <div
         role="img"
-        aria-label={`Validation AUC of ${task} per epoch for ${runs.map((r) => r.id).join(', ')}`}
+        aria-label={tr('board.overlay.label', { task, runs: runs.map((r) => r.id).join(', ') })}
         style={{ borderTop: `3px solid ${taskColor(taskIndex)}` }}
       >
         <ResponsiveContainer width="100%" height={240}>
@@ -100,7 +101,7 @@ function OverlayChart({
               allowDecimals={false}
               allowDuplicatedCategory={false}
               tick={TICK_STYLE}
-              label={EPOCH_LABEL}
+              label={epochAxisLabel(tr('chart.axis.epoch'))}
             />
             <YAxis
               type="number"
@@ -112,7 +113,10 @@ function OverlayChart({
               tick={TICK_STYLE}
               width={58}
             />
-            <Tooltip formatter={fmtValue} labelFormatter={epochLabel} />
+            <Tooltip
+              formatter={fmtValue}
+              labelFormatter={(x: unknown) => tr('board.overlay.epoch', { epoch: String(x) })}
+            />
             {runs.map((r, i) => (
               <Line
                 key={r.id}
@@ -131,8 +135,6 @@ function OverlayChart({
     </ChartFrame>
   );
 }
-
-const epochLabel = (x: unknown) => `epoch ${String(x)}`;
 
 const stamp = () => new Date().toISOString().slice(0, 19).replace(/[:T]/g, '-');
 
@@ -165,7 +167,7 @@ const BoardBody = memo(function BoardBody({
 }: ComparisonBoardProps) {
   const { t: tr } = useI18n();
   const captionId = useId();
-  const table = boardTable(runs);
+  const table = boardTable(runs, tr);
   const best = bestRows(table);
   const tasks = boardTasks(runs);
   // A run keeps its colour while others are added: colour by position on the board.
@@ -179,7 +181,7 @@ const BoardBody = memo(function BoardBody({
 
   return (
     <div className="board">
-      <div className="board-toolbar" role="group" aria-label="Export the comparison board">
+      <div className="board-toolbar" role="group" aria-label={tr('board.toolbar')}>
         <button
           type="button"
           className="secondary"
@@ -194,7 +196,9 @@ const BoardBody = memo(function BoardBody({
           className="secondary"
           disabled={empty}
           title={tr('board.md.tooltip')}
-          onClick={() => downloadText(boardToMarkdown(runs), `runs-${stamp()}.md`, 'text/markdown')}
+          onClick={() =>
+            downloadText(boardToMarkdown(runs, tr), `runs-${stamp()}.md`, 'text/markdown')
+          }
         >
           {tr('board.md')}
         </button>
@@ -215,7 +219,7 @@ const BoardBody = memo(function BoardBody({
           disabled={empty}
           render={() =>
             renderTablePng({
-              title: 'Comparison of runs',
+              title: tr('board.png.title'),
               headers: table.columns.map((c) => c.header),
               align: table.columns.map((c) => c.align),
               rows: table.rows.map((row) =>
@@ -264,7 +268,7 @@ const BoardBody = memo(function BoardBody({
                       {c.header}
                     </th>
                   ))}
-                  {onRemove && <th scope="col">Remove</th>}
+                  {onRemove && <th scope="col">{tr('board.remove')}</th>}
                 </tr>
               </thead>
               <tbody>

@@ -2,6 +2,7 @@
  * The comparison board as data: one table model (columns + cells) shared by the page's table,
  * the PNG drawing and the CSV / Markdown / JSON exports. Pure functions, tested in Node.
  */
+import { BACKEND_LABELS, type BackendName } from '../../engine/backendNames';
 import type { ModelSettings, RunRecord } from '../state/types';
 
 export type Cell = string | number | null;
@@ -30,70 +31,160 @@ export function boardTasks(runs: readonly RunRecord[]): string[] {
   return out;
 }
 
-/** "4 experts × 32 · gate 0 layers · tower 16": the settings that matter for `s.model`. */
-export function describeSettings(s: ModelSettings): string {
-  const widths = (w: number[]) => (w.length === 0 ? 'none' : w.join('-'));
-  const tower = `tower ${widths(s.towerHidden)}`;
-  const gate = `gate ${s.gateHidden.length === 0 ? 'linear' : `${widths(s.gateHidden)} hidden`}`;
+/** Fills a key of the i18n tables (src/ui/i18n), e.g. `(k, v) => translate('zh', k, v)`. */
+export type Translate = (key: string, vars?: Record<string, string | number>) => string;
+
+/**
+ * The English wording of the board's keys: what CSV (machine-readable, stable) and the default
+ * Markdown use. Matches the `board.*` entries of the i18n tables' English side.
+ */
+const ENGLISH: Record<string, string> = {
+  'board.col.run': 'Run',
+  'board.col.model': 'Model',
+  'board.col.testAuc': 'Test AUC {task}',
+  'board.col.bestEpoch': 'Best epoch',
+  'board.col.parameters': 'Parameters',
+  'board.col.time': 'Time (s)',
+  'board.col.settings': 'Settings',
+  'board.col.training': 'Training',
+  'board.col.samplesPerSec': 'Samples/s',
+  'board.col.backend': 'Backend',
+  'board.col.data': 'Data',
+  'board.col.status': 'Status',
+  'board.set.none': 'none',
+  'board.set.tower': 'tower {w}',
+  'board.set.gateLinear': 'gate linear',
+  'board.set.gateHidden': 'gate {w} hidden',
+  'board.set.singleTask': 'per-task net {w} · {tower}',
+  'board.set.shareBottom': 'bottom {w} · {tower}',
+  'board.set.mmoe': '{experts} experts × {w} · {gate} · {tower}',
+  'board.set.ple.one':
+    '1 level · {shared} shared + {perTask}/task experts × {w} · {gate} · {tower}',
+  'board.set.ple.many':
+    '{levels} levels · {shared} shared + {perTask}/task experts × {w} · {gate} · {tower}',
+  'board.set.training': '{epochs} epochs · batch {batch} · lr {lr} · seed {seed}',
+  'board.data.shortVideo': 'short-video generator ({rows} rows, seed {seed})',
+  'board.data.correlated': 'MMoE correlation generator (ρ = {rho}, {rows} rows)',
+  'board.status.completed': 'completed',
+  'board.status.stopped': 'stopped',
+  'board.status.early-stopped': 'early-stopped',
+};
+
+/** The English side, with `{name}` placeholders filled (no React, no i18n tables: tested alone). */
+export const englishBoard: Translate = (key, vars) =>
+  (ENGLISH[key] ?? key).replace(/\{(\w+)\}/g, (m, n: string) =>
+    vars?.[n] === undefined ? m : String(vars[n]),
+  );
+
+/** "4 experts × 32 · gate linear · tower 16": the settings that matter for `s.model`. */
+export function describeSettings(s: ModelSettings, t: Translate = englishBoard): string {
+  const widths = (w: number[]) => (w.length === 0 ? t('board.set.none') : w.join('-'));
+  const tower = t('board.set.tower', { w: widths(s.towerHidden) });
+  const gate =
+    s.gateHidden.length === 0
+      ? t('board.set.gateLinear')
+      : t('board.set.gateHidden', { w: widths(s.gateHidden) });
   switch (s.model) {
     case 'single_task':
-      return `per-task net ${widths(s.bottomHidden)} · ${tower}`;
+      return t('board.set.singleTask', { w: widths(s.bottomHidden), tower });
     case 'share_bottom':
-      return `bottom ${widths(s.bottomHidden)} · ${tower}`;
+      return t('board.set.shareBottom', { w: widths(s.bottomHidden), tower });
     case 'mmoe':
-      return `${s.numExperts} experts × ${widths(s.expertHidden)} · ${gate} · ${tower}`;
+      return t('board.set.mmoe', { experts: s.numExperts, w: widths(s.expertHidden), gate, tower });
     case 'ple':
-      return (
-        `${s.levels} level${s.levels === 1 ? '' : 's'} · ${s.numExperts} shared + ` +
-        `${s.expertsPerTask}/task experts × ${widths(s.expertHidden)} · ${gate} · ${tower}`
-      );
+      return t(s.levels === 1 ? 'board.set.ple.one' : 'board.set.ple.many', {
+        levels: s.levels,
+        shared: s.numExperts,
+        perTask: s.expertsPerTask,
+        w: widths(s.expertHidden),
+        gate,
+        tower,
+      });
   }
 }
 
-/** The board's table: one row per run, test AUC per task as its own column. */
-export function boardTable(runs: readonly RunRecord[]): BoardTable {
+/**
+ * Data labels are stored in English with the run (and in board JSON files); the page shows the
+ * built-in generators' labels in the page's language. Other labels (file names) stay as they are.
+ */
+export function localDataLabel(label: string, t: Translate): string {
+  const video = /^short-video generator \(([\d,]+) rows, seed (\d+)\)$/.exec(label);
+  if (video !== null) return t('board.data.shortVideo', { rows: video[1], seed: video[2] });
+  const corr = /^MMoE correlation generator \(ρ = ([\d.]+), ([\d,]+) rows\)$/.exec(label);
+  if (corr !== null) return t('board.data.correlated', { rho: corr[1], rows: corr[2] });
+  return label;
+}
+
+const HUMAN_STATUS: ReadonlySet<string> = new Set(['completed', 'stopped', 'early-stopped']);
+
+/** The model's name in the page's language; registry models without a key keep their label. */
+function modelName(r: RunRecord, t: Translate): string {
+  const key = `exp.model.${r.model}`;
+  const name = t(key);
+  return name === key ? r.modelLabel : name;
+}
+
+/**
+ * The board's table: one row per run, test AUC per task as its own column. Without `t`: the
+ * machine-readable form (English headers, raw backend and status: CSV). With `t`: what a person
+ * reads (page, PNG, Markdown) in that language.
+ */
+export function boardTable(runs: readonly RunRecord[], t?: Translate): BoardTable {
   const tasks = boardTasks(runs);
+  const tr = t ?? englishBoard;
+  const col = (key: string, align: 'left' | 'right', digits?: number): BoardColumn => ({
+    key,
+    header: tr(`board.col.${key}`),
+    align,
+    ...(digits === undefined ? {} : { digits }),
+  });
   // Results first (as in PaddleRec's comparison table), then what produced them.
   const columns: BoardColumn[] = [
-    { key: 'run', header: 'Run', align: 'left' },
-    { key: 'model', header: 'Model', align: 'left' },
-    ...tasks.map((t): BoardColumn => ({
-      key: `test_auc_${t}`,
-      header: `Test AUC ${t}`,
+    col('run', 'left'),
+    col('model', 'left'),
+    ...tasks.map((task): BoardColumn => ({
+      key: `test_auc_${task}`,
+      header: tr('board.col.testAuc', { task }),
       align: 'right',
       digits: 4,
-      task: t,
+      task,
     })),
-    { key: 'bestEpoch', header: 'Best epoch', align: 'right', digits: 0 },
-    { key: 'parameters', header: 'Parameters', align: 'right', digits: 0 },
-    { key: 'time', header: 'Time (s)', align: 'right', digits: 1 },
-    { key: 'settings', header: 'Settings', align: 'left' },
-    { key: 'training', header: 'Training', align: 'left' },
-    { key: 'samplesPerSec', header: 'Samples/s', align: 'right', digits: 0 },
-    { key: 'backend', header: 'Backend', align: 'left' },
-    { key: 'data', header: 'Data', align: 'left' },
-    { key: 'status', header: 'Status', align: 'left' },
+    col('bestEpoch', 'right', 0),
+    col('parameters', 'right', 0),
+    col('time', 'right', 1),
+    col('settings', 'left'),
+    col('training', 'left'),
+    col('samplesPerSec', 'right', 0),
+    col('backend', 'left'),
+    col('data', 'left'),
+    col('status', 'left'),
   ];
   const rows = runs.map((r): Cell[] => {
-    const t = r.trainConfig;
+    const c = r.trainConfig;
     const testAuc = tasks.map((name) => {
       const i = r.taskNames.indexOf(name);
       const auc = i >= 0 && r.test !== null ? r.test[i]?.auc : undefined;
       return auc !== undefined && Number.isFinite(auc) ? auc : null;
     });
+    const human = t !== undefined;
     return [
       r.id,
-      r.modelLabel,
+      human ? modelName(r, t) : r.modelLabel,
       ...testAuc,
       r.bestEpoch,
       r.parameterCount,
       r.elapsedMs / 1000,
-      describeSettings(r.modelConfig),
-      `${t.epochs} epochs · batch ${t.batchSize} · lr ${t.learningRate} · seed ${t.seed}`,
+      describeSettings(r.modelConfig, tr),
+      tr('board.set.training', {
+        epochs: c.epochs,
+        batch: c.batchSize,
+        lr: c.learningRate,
+        seed: c.seed,
+      }),
       r.samplesPerSec,
-      r.backend,
-      r.dataLabel,
-      r.status,
+      human ? (BACKEND_LABELS[r.backend as BackendName] ?? r.backend) : r.backend,
+      human ? localDataLabel(r.dataLabel, t) : r.dataLabel,
+      human && HUMAN_STATUS.has(r.status) ? t(`board.status.${r.status}`) : r.status,
     ];
   });
   return { columns, rows };
@@ -142,8 +233,8 @@ function mdEscape(s: string): string {
 }
 
 /** GitHub-flavoured Markdown table; the best test AUC of each task is bold. */
-export function boardToMarkdown(runs: readonly RunRecord[]): string {
-  const table = boardTable(runs);
+export function boardToMarkdown(runs: readonly RunRecord[], t: Translate = englishBoard): string {
+  const table = boardTable(runs, t);
   const best = bestRows(table);
   const head = `| ${table.columns.map((c) => mdEscape(c.header)).join(' | ')} |`;
   const rule = `| ${table.columns.map((c) => (c.align === 'right' ? '---:' : '---')).join(' | ')} |`;

@@ -30,10 +30,16 @@ const CELL_H = 40;
 const ROW_CHAR_W = 8;
 const COL_CHAR_W = 7.2;
 
-/** Label geometry of one level: row-label width, and whether column labels must be rotated. */
-export function heatGeometry(gates: string[], experts: string[]) {
-  const rowLabelW = 16 + ROW_CHAR_W * Math.max(...gates.map((g) => gateName(g).length));
-  const longest = COL_CHAR_W * Math.max(...experts.map((e) => e.length));
+/** Rough width in glyphs: CJK characters are about twice as wide as Latin ones. */
+const glyphs = (s: string) => s.length + (s.match(/[\u3000-\u9fff\uff00-\uffef]/g)?.length ?? 0);
+
+/**
+ * Label geometry of one level: row-label width, and whether column labels must be rotated.
+ * `gateLabels` and `expertLabels` are the drawn (translated) labels.
+ */
+export function heatGeometry(gateLabels: string[], expertLabels: string[]) {
+  const rowLabelW = 16 + ROW_CHAR_W * Math.max(...gateLabels.map(glyphs));
+  const longest = COL_CHAR_W * Math.max(...expertLabels.map(glyphs));
   const rotate = longest > CELL_W - 6;
   // Rotated by −35°: a label rises by sin·length and runs right by cos·length past its cell.
   const colLabelH = rotate ? 14 + longest * 0.58 : 22;
@@ -41,7 +47,14 @@ export function heatGeometry(gates: string[], experts: string[]) {
   return { rowLabelW, colLabelH, rotate, right };
 }
 
-const gateName = (g: string) => (g === 'shared' ? 'shared gate' : `${g} gate`);
+type Tr = ReturnType<typeof useI18n>['t'];
+/** Gate and expert names come from the engine in English ('shared', 'expert 2', 'like 1'). */
+const gateName = (g: string, t: Tr) =>
+  g === 'shared' ? t('gates.sharedGate') : t('gates.taskGate', { task: g });
+function expertName(e: string, t: Tr): string {
+  const m = /^(expert|shared) (\d+)$/.exec(e);
+  return m === null ? e : t(m[1] === 'expert' ? 'gates.expertN' : 'gates.sharedN', { n: m[2] });
+}
 
 /** Colour of a row/column label: its task's colour, or grey for shared parts. */
 function labelColor(label: string, taskNames: string[]): string {
@@ -61,13 +74,17 @@ function LevelSvg({
   /** Drawn inside the SVG (so it is in the PNG too), e.g. "Level 1". */
   heading?: string;
 }) {
+  const { t } = useI18n();
   const patternId = useId().replace(/:/g, '');
   const {
     rowLabelW: ROW_LABEL_W,
     colLabelH: COL_LABEL_H,
     rotate,
     right,
-  } = heatGeometry(level.gates, level.experts);
+  } = heatGeometry(
+    level.gates.map((g) => gateName(g, t)),
+    level.experts.map((e) => expertName(e, t)),
+  );
   const w = ROW_LABEL_W + level.experts.length * CELL_W + right;
   const h = COL_LABEL_H + level.gates.length * CELL_H + 8;
   return (
@@ -111,7 +128,7 @@ function LevelSvg({
           fill={labelColor(e, taskNames)}
           fontWeight={600}
         >
-          {e}
+          {expertName(e, t)}
         </text>
       ))}
       {level.gates.map((g, r) => (
@@ -125,7 +142,7 @@ function LevelSvg({
           fontWeight={600}
           fill={labelColor(g, taskNames)}
         >
-          {gateName(g)}
+          {gateName(g, t)}
         </text>
       ))}
       {level.cells.map((cell) => {
@@ -143,8 +160,8 @@ function LevelSvg({
               stroke="#ffffff"
             >
               <title>
-                {`${level.gates[cell.row]} gate → ${level.experts[cell.col]}: ${
-                  cell.unreachable ? 'unreachable (exactly 0)' : cell.text
+                {`${gateName(level.gates[cell.row], t)} → ${expertName(level.experts[cell.col], t)}: ${
+                  cell.unreachable ? t('gates.unreachable') : cell.text
                 }`}
               </title>
             </rect>
@@ -169,6 +186,7 @@ function LevelSvg({
 
 /** Horizontal colour bar 0 … max. */
 function ScaleBar({ max }: { max: number }) {
+  const { t } = useI18n();
   const stops = Array.from({ length: 11 }, (_, i) => i / 10);
   return (
     <div className="heat-scale" aria-hidden="true">
@@ -180,7 +198,7 @@ function ScaleBar({ max }: { max: number }) {
       </span>
       <span>{max.toFixed(1)}</span>
       <span className="heat-zero-swatch" />
-      <span>— unreachable (exactly 0)</span>
+      <span>— {t('gates.unreachable')}</span>
     </div>
   );
 }
@@ -208,15 +226,14 @@ export const GateHeatmap = memo(function GateHeatmap({ layout, weights, taskName
             filename={`${fileSlug(title)}.png`}
             disabled={!hasData}
             render={() => {
-              if (ref.current === null)
-                return Promise.reject(new Error('The heatmap is not shown.'));
+              if (ref.current === null) return Promise.reject(new Error(t('gates.notShown')));
               return renderChartPng(ref.current, `${title}${when ? ` — ${when}` : ''}`, [
                 {
-                  label: `weight 0 → ${max.toFixed(1)} (light → dark)`,
+                  label: t('gates.png.scale', { max: max.toFixed(1) }),
                   color: blues(0.8),
                   swatch: true,
                 },
-                { label: '— unreachable (exactly 0)', color: '#c5ccd3', swatch: true },
+                { label: `— ${t('gates.unreachable')}`, color: '#c5ccd3', swatch: true },
               ]);
             }}
           />
@@ -232,7 +249,11 @@ export const GateHeatmap = memo(function GateHeatmap({ layout, weights, taskName
                 level={l}
                 taskNames={taskNames}
                 heading={multi ? name : undefined}
-                title={`${title}${multi ? `, level ${l.level + 1}` : ''}: ${l.gates.length} gates × ${l.experts.length} experts${hasData ? '' : ' (no weights yet)'}. The table below lists the values.`}
+                title={t(hasData ? 'gates.svgLabel' : 'gates.svgLabel.empty', {
+                  title: multi ? `${title}, ${name}` : title,
+                  gates: l.gates.length,
+                  experts: l.experts.length,
+                })}
               />
             </div>
           );
@@ -251,7 +272,7 @@ export const GateHeatmap = memo(function GateHeatmap({ layout, weights, taskName
                 <th scope="col">{t('gates.gate')}</th>
                 {l.experts.map((e) => (
                   <th key={e} scope="col">
-                    {e}
+                    {expertName(e, t)}
                   </th>
                 ))}
               </tr>
@@ -259,10 +280,14 @@ export const GateHeatmap = memo(function GateHeatmap({ layout, weights, taskName
             <tbody>
               {l.gates.map((g, r) => (
                 <tr key={g}>
-                  <th scope="row">{gateName(g)}</th>
+                  <th scope="row">{gateName(g, t)}</th>
                   {l.experts.map((e, c) => {
                     const cell = l.cells[r * l.experts.length + c];
-                    return <td key={e}>{cell.unreachable ? '— (unreachable)' : cell.text}</td>;
+                    return (
+                      <td key={e}>
+                        {cell.unreachable ? `— (${t('gates.unreachable.short')})` : cell.text}
+                      </td>
+                    );
                   })}
                 </tr>
               ))}

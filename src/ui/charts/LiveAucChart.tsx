@@ -12,7 +12,7 @@ import {
   XAxis,
   YAxis,
 } from 'recharts';
-import { memo, useId, useState } from 'react';
+import { memo, useId, useMemo, useState } from 'react';
 import type { LiveSeries } from '../state/types';
 import { ChartFrame } from './ChartFrame';
 import { taskColor } from './colors';
@@ -23,7 +23,7 @@ import {
   ALL_TICKS,
   AUC_LABEL,
   CHART_MARGIN,
-  EPOCH_LABEL,
+  epochAxisLabel,
   TICK_STYLE,
   fixedFormatter,
   fmtValue,
@@ -42,13 +42,16 @@ interface Props {
   title?: string;
 }
 
-const epochLabel = (x: unknown) => `epoch ${typeof x === 'number' ? fmtX(x) : String(x)}`;
-
 /** Memoised: re-renders only when its series (or title/height) changes. */
 export const LiveAucChart = memo(function LiveAucChart({ series, height = 280, title }: Props) {
   const { taskNames } = series;
   const toggleId = useId();
   const { t: tr } = useI18n();
+  const epochTip = useMemo(
+    () => (x: unknown) =>
+      tr('chart.tip.epoch', { epoch: typeof x === 'number' ? fmtX(x) : String(x) }),
+    [tr],
+  );
   // Hiding the streaming lines re-ranges the axis onto the validation curves.
   const [showTrain, setShowTrain] = useState(true);
   const train = showTrain ? series.trainAuc.map((l) => decimate(l, MAX_DRAWN_POINTS)) : [];
@@ -91,7 +94,7 @@ export const LiveAucChart = memo(function LiveAucChart({ series, height = 280, t
     >
       <div
         role="img"
-        aria-label={`${chartTitle}: ${summariseLatest(taskNames, series.valAuc, tr('chart.auc.valAuc'))}`}
+        aria-label={`${chartTitle}: ${summariseLatest(taskNames, series.valAuc, tr('chart.auc.valAuc'), tr)}`}
       >
         <ResponsiveContainer width="100%" height={height}>
           <LineChart margin={CHART_MARGIN}>
@@ -105,7 +108,7 @@ export const LiveAucChart = memo(function LiveAucChart({ series, height = 280, t
               tickFormatter={fmtX}
               allowDuplicatedCategory={false}
               tick={TICK_STYLE}
-              label={EPOCH_LABEL}
+              label={epochAxisLabel(tr('chart.axis.epoch'))}
             />
             <YAxis
               type="number"
@@ -118,13 +121,13 @@ export const LiveAucChart = memo(function LiveAucChart({ series, height = 280, t
               width={58}
               label={AUC_LABEL}
             />
-            <Tooltip formatter={fmtValue} labelFormatter={epochLabel} />
+            <Tooltip formatter={fmtValue} labelFormatter={epochTip} />
             {train.map((pts, i) => (
               <Line
                 key={`train-${taskNames[i]}`}
                 data={pts}
                 dataKey="value"
-                name={`${taskNames[i]} train`}
+                name={tr('chart.line.train', { task: taskNames[i] })}
                 stroke={taskColor(i)}
                 strokeWidth={1.6}
                 strokeDasharray="5 4"
@@ -139,7 +142,7 @@ export const LiveAucChart = memo(function LiveAucChart({ series, height = 280, t
                 key={`val-${taskNames[i]}`}
                 data={pts}
                 dataKey="value"
-                name={`${taskNames[i]} validation`}
+                name={tr('chart.line.val', { task: taskNames[i] })}
                 stroke={taskColor(i)}
                 strokeWidth={3}
                 dot={{ r: 4, fill: taskColor(i), strokeWidth: 0 }}

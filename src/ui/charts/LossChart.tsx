@@ -9,7 +9,7 @@ import {
   XAxis,
   YAxis,
 } from 'recharts';
-import { memo } from 'react';
+import { memo, useMemo } from 'react';
 import type { LiveSeries } from '../state/types';
 import { ChartFrame } from './ChartFrame';
 import { taskColor } from './colors';
@@ -20,15 +20,13 @@ import { lossDomain, niceTicks, tickDecimals } from './scale';
 import {
   ALL_TICKS,
   CHART_MARGIN,
-  EPOCH_LABEL,
-  LOSS_LABEL,
+  epochAxisLabel,
+  yLabel,
   TICK_STYLE,
   fixedFormatter,
   fmtValue,
   stableNumbers,
 } from './axisProps';
-
-const epochLabel = (x: unknown) => `epoch ${typeof x === 'number' ? fmtX(x) : String(x)}`;
 
 interface Props {
   series: LiveSeries;
@@ -40,6 +38,11 @@ export const LossChart = memo(function LossChart({ series, height = 240 }: Props
   const { taskNames } = series;
   const lines = series.loss.map((l) => decimate(l, MAX_DRAWN_POINTS));
   const { t: tr } = useI18n();
+  const epochTip = useMemo(
+    () => (x: unknown) =>
+      tr('chart.tip.epoch', { epoch: typeof x === 'number' ? fmtX(x) : String(x) }),
+    [tr],
+  );
   const empty = lines.every((l) => l.length === 0);
   const xMax = xEnd(series.loss);
   const domain = stableNumbers(lossDomain(lines.flatMap((l) => l.map((p) => p.value))));
@@ -61,7 +64,7 @@ export const LossChart = memo(function LossChart({ series, height = 240 }: Props
     >
       <div
         role="img"
-        aria-label={`${tr('chart.loss.title')}: ${summariseLatest(taskNames, series.loss, 'loss')}`}
+        aria-label={`${tr('chart.loss.title')}: ${summariseLatest(taskNames, series.loss, tr('chart.axis.loss'), tr)}`}
       >
         <ResponsiveContainer width="100%" height={height}>
           <LineChart margin={CHART_MARGIN}>
@@ -75,7 +78,7 @@ export const LossChart = memo(function LossChart({ series, height = 240 }: Props
               tickFormatter={fmtX}
               allowDuplicatedCategory={false}
               tick={TICK_STYLE}
-              label={EPOCH_LABEL}
+              label={epochAxisLabel(tr('chart.axis.epoch'))}
             />
             <YAxis
               type="number"
@@ -86,15 +89,15 @@ export const LossChart = memo(function LossChart({ series, height = 240 }: Props
               tickFormatter={fixedFormatter(digits)}
               tick={TICK_STYLE}
               width={58}
-              label={LOSS_LABEL}
+              label={yLabel(tr('chart.axis.loss'))}
             />
-            <Tooltip formatter={fmtValue} labelFormatter={epochLabel} />
+            <Tooltip formatter={fmtValue} labelFormatter={epochTip} />
             {lines.map((pts, i) => (
               <Line
                 key={taskNames[i]}
                 data={pts}
                 dataKey="value"
-                name={`${taskNames[i]} loss`}
+                name={tr('chart.line.loss', { task: taskNames[i] })}
                 stroke={taskColor(i)}
                 strokeWidth={2}
                 dot={false}

@@ -7,14 +7,25 @@
 export const CHART_MARGIN = { top: 8, right: 24, bottom: 22, left: 8 } as const;
 export const BOARD_MARGIN = { top: 8, right: 20, bottom: 22, left: 8 } as const;
 export const TICK_STYLE = { fill: '#1d232a', fontSize: 13 } as const;
-export const EPOCH_LABEL = {
-  value: 'epoch',
-  position: 'insideBottom',
-  offset: -14,
-  fill: '#1d232a',
-} as const;
-export const yLabel = (value: string) =>
-  ({ value, angle: -90, position: 'insideLeft', fill: '#1d232a' }) as const;
+/** One label object per text (the language switch changes the text, nothing else does). */
+function interned<T>(make: (value: string) => T): (value: string) => T {
+  const cache = new Map<string, T>();
+  return (value) => {
+    let v = cache.get(value);
+    if (v === undefined) {
+      v = make(value);
+      cache.set(value, v);
+    }
+    return v;
+  };
+}
+export const epochAxisLabel = interned(
+  (value: string) => ({ value, position: 'insideBottom', offset: -14, fill: '#1d232a' }) as const,
+);
+export const EPOCH_LABEL = epochAxisLabel('epoch');
+export const yLabel = interned(
+  (value: string) => ({ value, angle: -90, position: 'insideLeft', fill: '#1d232a' }) as const,
+);
 export const AUC_LABEL = yLabel('AUC');
 export const LOSS_LABEL = yLabel('loss');
 

@@ -23,11 +23,27 @@ export function xEnd(lines: SeriesPoint[][]): number {
 }
 
 /** "latest AUC: completion 0.8123 at epoch 3, like …" — the newest value per task, for screen readers. */
-export function summariseLatest(taskNames: string[], lines: SeriesPoint[][], what: string): string {
-  const parts = taskNames.flatMap((t, i) => {
+export function summariseLatest(
+  taskNames: string[],
+  lines: SeriesPoint[][],
+  what: string,
+  t: (key: string, vars: Record<string, string>) => string = englishLatest,
+): string {
+  const parts = taskNames.flatMap((task, i) => {
     const l = lines[i] ?? [];
     const p = l[l.length - 1];
-    return p === undefined ? [] : [`${t} ${p.value.toFixed(4)} at epoch ${fmtX(p.x)}`];
+    return p === undefined
+      ? []
+      : [t('chart.latest.item', { task, value: p.value.toFixed(4), epoch: fmtX(p.x) })];
   });
-  return parts.length === 0 ? `no ${what} yet` : `latest ${what}: ${parts.join(', ')}`;
+  return parts.length === 0
+    ? t('chart.latest.none', { what })
+    : t('chart.latest', { what, items: parts.join(', ') });
+}
+
+/** The English of summariseLatest's keys (the i18n tables hold both languages). */
+function englishLatest(key: string, v: Record<string, string>): string {
+  if (key === 'chart.latest.item') return `${v.task} ${v.value} at epoch ${v.epoch}`;
+  if (key === 'chart.latest.none') return `no ${v.what} yet`;
+  return `latest ${v.what}: ${v.items}`;
 }

@@ -8,7 +8,8 @@ import { fileSlug } from '../export/download';
 import { renderChartPng } from '../export/png';
 import { SavePngButton } from '../export/SavePngButton';
 import { catalogEntry } from './modelCatalog';
-import { layoutDiagram, type DiagramNode } from './layout';
+import { useI18n } from '../i18n';
+import { layoutDiagram, type DiagramNode, type Translate } from './layout';
 import '../charts/visuals.css';
 
 interface Props {
@@ -25,21 +26,61 @@ function tint(hex: string, alpha: number): string {
 }
 
 /** A sentence describing the drawn architecture, for screen readers and the caption. */
-export function describeArchitecture(s: ModelSettings, taskNames: string[]): string {
-  const tasks = taskNames.join(' and ') || 'each task';
+export function describeArchitecture(
+  s: ModelSettings,
+  taskNames: string[],
+  t: Translate = englishArchitecture,
+): string {
+  const tasks = taskNames.join(t('arch.and')) || t('arch.eachTask');
   const tower =
-    s.towerHidden.length === 0 ? 'a linear output' : `a tower (${s.towerHidden.join('-')})`;
+    s.towerHidden.length === 0
+      ? t('arch.linearOutput')
+      : t('arch.tower', { w: s.towerHidden.join('-') });
   switch (s.model) {
     case 'single_task':
-      return `Single-task: for ${tasks}, a separate network (${s.bottomHidden.join('-') || 'linear'}) then ${tower}; nothing is shared.`;
+      return t('arch.single_task', {
+        tasks,
+        w: s.bottomHidden.join('-') || t('diagram.linear'),
+        tower,
+      });
     case 'share_bottom':
-      return `Share-Bottom: the input feeds one shared bottom (${s.bottomHidden.join('-')}); each of ${tasks} has ${tower}.`;
+      return t('arch.share_bottom', { tasks, w: s.bottomHidden.join('-'), tower });
     case 'mmoe':
-      return `MMoE: ${s.numExperts} shared experts (${s.expertHidden.join('-')}) read the input; one gate per task (${tasks}) weights all experts; each task has ${tower}.`;
+      return t('arch.mmoe', { n: s.numExperts, w: s.expertHidden.join('-'), tasks, tower });
     case 'ple':
-      return `PLE with ${s.levels} level(s): per level ${s.numExperts} shared experts and ${s.expertsPerTask} private expert(s) per task (${s.expertHidden.join('-')}); each task's gate mixes only its own and the shared experts${s.levels > 1 ? '; a shared gate mixes all experts for the next level' : ''}; each of ${tasks} has ${tower}.`;
+      return t(s.levels > 1 ? 'arch.ple.levels' : 'arch.ple', {
+        levels: s.levels,
+        shared: s.numExperts,
+        perTask: s.expertsPerTask,
+        w: s.expertHidden.join('-'),
+        tasks,
+        tower,
+      });
   }
 }
+
+/** The English of describeArchitecture (the i18n tables hold both languages). */
+const ARCH_EN: Record<string, string> = {
+  'arch.and': ' and ',
+  'arch.eachTask': 'each task',
+  'arch.linearOutput': 'a linear output',
+  'arch.tower': 'a tower ({w})',
+  'diagram.linear': 'linear',
+  'arch.single_task':
+    'Single-task: for {tasks}, a separate network ({w}) then {tower}; nothing is shared.',
+  'arch.share_bottom':
+    'Share-Bottom: the input feeds one shared bottom ({w}); each of {tasks} has {tower}.',
+  'arch.mmoe':
+    'MMoE: {n} shared experts ({w}) read the input; one gate per task ({tasks}) weights all experts; each task has {tower}.',
+  'arch.ple':
+    "PLE with {levels} level(s): per level {shared} shared experts and {perTask} private expert(s) per task ({w}); each task's gate mixes only its own and the shared experts; each of {tasks} has {tower}.",
+  'arch.ple.levels':
+    "PLE with {levels} level(s): per level {shared} shared experts and {perTask} private expert(s) per task ({w}); each task's gate mixes only its own and the shared experts; a shared gate mixes all experts for the next level; each of {tasks} has {tower}.",
+};
+const englishArchitecture: Translate = (key, vars) =>
+  (ARCH_EN[key] ?? key).replace(/\{(\w+)\}/g, (m, n: string) =>
+    vars?.[n] === undefined ? m : String(vars[n]),
+  );
 
 function NodeBox({ n }: { n: DiagramNode }) {
   const rx = n.kind === 'gate' ? n.h / 2 : n.kind === 'output' ? 14 : 6;
@@ -85,24 +126,24 @@ function NodeBox({ n }: { n: DiagramNode }) {
 }
 
 export function ArchitectureDiagram({ settings, taskNames, numFeatures }: Props) {
+  const { t } = useI18n();
   const ref = useRef<HTMLElement>(null);
   const markerId = useId().replace(/:/g, '');
-  const d = layoutDiagram(settings, taskNames, numFeatures);
+  const d = layoutDiagram(settings, taskNames, numFeatures, t);
   const byId = new Map(d.nodes.map((n) => [n.id, n]));
   const entry = catalogEntry(settings.model);
-  const description = describeArchitecture(settings, taskNames);
-  const title = `${entry.label} architecture`;
+  const description = describeArchitecture(settings, taskNames, t);
+  const title = t('diagram.title', { model: t(`exp.model.${entry.name}`) });
   return (
     <figure className="chart-frame" ref={ref}>
       <div className="chart-head">
         <h3 className="chart-title">{title}</h3>
         <div className="chart-actions">
           <SavePngButton
-            what="architecture diagram"
+            what={t('diagram.what')}
             filename={`${fileSlug(title)}.png`}
             render={() => {
-              if (ref.current === null)
-                return Promise.reject(new Error('The diagram is not shown.'));
+              if (ref.current === null) return Promise.reject(new Error(t('diagram.notShown')));
               return renderChartPng(ref.current, title);
             }}
           />
@@ -175,9 +216,7 @@ export function ArchitectureDiagram({ settings, taskNames, numFeatures }: Props)
       </svg>
       <figcaption>
         {description}
-        {d.nodes.some((n) => n.kind === 'gate')
-          ? ' Dashed lines: what each gate reads to choose its weights.'
-          : ''}
+        {d.nodes.some((n) => n.kind === 'gate') ? ` ${t('diagram.dashed')}` : ''}
       </figcaption>
     </figure>
   );

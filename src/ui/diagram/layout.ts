@@ -59,17 +59,54 @@ const OUTPUT = { h: 30 };
 /** Box width that fits `label` in 12 px bold (≈ 7.4 px per character) with side padding. */
 const fit = (label: string, min: number) => Math.max(min, Math.ceil(7.4 * label.length + 18));
 
-const widths = (w: number[]) => (w.length === 0 ? 'linear' : w.join('-'));
+/** Fills a key of the i18n tables (`diagram.*`). */
+export type Translate = (key: string, vars?: Record<string, string | number>) => string;
+
+/** The English of the `diagram.*` keys (the i18n tables hold both languages). */
+const ENGLISH: Record<string, string> = {
+  'diagram.linear': 'linear',
+  'diagram.expert': 'expert {n}',
+  'diagram.more': '+{n} more',
+  'diagram.task': 'task',
+  'diagram.inputFeatures': 'input features',
+  'diagram.columns': '{n} columns',
+  'diagram.row.input': 'input',
+  'diagram.sharedBottom': 'shared bottom',
+  'diagram.row.bottom': 'bottom',
+  'diagram.net': '{task} net',
+  'diagram.row.network': 'network',
+  'diagram.row.experts': 'experts{suffix}',
+  'diagram.sharedExperts': 'shared experts',
+  'diagram.shared': 'shared',
+  'diagram.gate': '{task} gate',
+  'diagram.hidden': 'hidden {w}',
+  'diagram.sharedGate': 'shared gate',
+  'diagram.row.gates': 'gates{suffix}',
+  'diagram.tower': '{task} tower',
+  'diagram.row.towers': 'towers',
+  'diagram.row.outputs': 'outputs',
+};
+
+export const englishDiagram: Translate = (key, vars) =>
+  (ENGLISH[key] ?? key).replace(/\{(\w+)\}/g, (m, n: string) =>
+    vars?.[n] === undefined ? m : String(vars[n]),
+  );
 
 /** Boxes of a group of `n` experts, capped at MAX_SHOWN (the last one says "+k more"). */
-function expertBoxes(n: number, idPrefix: string, color: string, sub: string): DiagramNode[] {
+function expertBoxes(
+  n: number,
+  idPrefix: string,
+  color: string,
+  sub: string,
+  t: Translate,
+): DiagramNode[] {
   const shown = n > MAX_SHOWN ? MAX_SHOWN - 1 : n;
   const out: DiagramNode[] = [];
   for (let i = 0; i < shown; i++) {
     out.push({
       id: `${idPrefix}${i}`,
       kind: 'expert',
-      label: `expert ${i + 1}`,
+      label: t('diagram.expert', { n: i + 1 }),
       sub,
       x: 0,
       y: 0,
@@ -81,7 +118,7 @@ function expertBoxes(n: number, idPrefix: string, color: string, sub: string): D
     out.push({
       id: `${idPrefix}more`,
       kind: 'more',
-      label: `+${n - shown} more`,
+      label: t('diagram.more', { n: n - shown }),
       x: 0,
       y: 0,
       ...EXPERT,
@@ -117,8 +154,10 @@ export function layoutDiagram(
   s: ModelSettings,
   taskNames: string[],
   numFeatures?: number,
+  t: Translate = englishDiagram,
 ): Diagram {
-  const tasks = taskNames.length > 0 ? taskNames : ['task'];
+  const widths = (w: number[]) => (w.length === 0 ? t('diagram.linear') : w.join('-'));
+  const tasks = taskNames.length > 0 ? taskNames : [t('diagram.task')];
   const nodes: DiagramNode[] = [];
   const edges: DiagramEdge[] = [];
   /** Captions over expert groups, placed after centring. */
@@ -127,8 +166,8 @@ export function layoutDiagram(
   const input: DiagramNode = {
     id: 'input',
     kind: 'input',
-    label: 'input features',
-    sub: numFeatures === undefined ? undefined : `${numFeatures} columns`,
+    label: t('diagram.inputFeatures'),
+    sub: numFeatures === undefined ? undefined : t('diagram.columns', { n: numFeatures }),
     x: 0,
     y: 0,
     w: 150,
@@ -136,7 +175,7 @@ export function layoutDiagram(
     color: SHARED_COLOR,
   };
   nodes.push(input);
-  rowNames.push({ text: 'input', y: 0 });
+  rowNames.push({ text: t('diagram.row.input'), y: 0 });
   let y = ROW;
   /** Per task: the node whose output feeds its tower. */
   let taskHeads: DiagramNode[] = [];
@@ -148,7 +187,7 @@ export function layoutDiagram(
       const bottom: DiagramNode = {
         id: 'bottom',
         kind: 'bottom',
-        label: 'shared bottom',
+        label: t('diagram.sharedBottom'),
         sub: widths(s.bottomHidden),
         x: 0,
         y,
@@ -158,19 +197,19 @@ export function layoutDiagram(
       };
       nodes.push(bottom);
       edges.push({ from: 'input', to: 'bottom', color: SHARED_COLOR });
-      rowNames.push({ text: 'bottom', y });
+      rowNames.push({ text: t('diagram.row.bottom'), y });
       rowWidths.push(bottom.w);
       taskHeads = tasks.map(() => bottom);
     } else {
-      const nets = tasks.map((t, k): DiagramNode => ({
+      const nets = tasks.map((task, k): DiagramNode => ({
         id: `net${k}`,
         kind: 'bottom',
-        label: `${t} net`,
+        label: t('diagram.net', { task }),
         sub: widths(s.bottomHidden),
         x: 0,
         y,
         ...TOWER,
-        w: fit(`${t} net`, TOWER.w),
+        w: fit(t('diagram.net', { task }), TOWER.w),
         color: taskColor(k),
       }));
       rowWidths.push(placeRow([nets], y, 0));
@@ -178,7 +217,7 @@ export function layoutDiagram(
         nodes.push(n);
         edges.push({ from: 'input', to: n.id, color: SHARED_COLOR });
       });
-      rowNames.push({ text: 'network', y });
+      rowNames.push({ text: t('diagram.row.network'), y });
       taskHeads = nets;
     }
     y += ROW;
@@ -193,23 +232,28 @@ export function layoutDiagram(
       // Experts
       let groups: DiagramNode[][];
       if (s.model === 'mmoe') {
-        groups = [expertBoxes(s.numExperts, `L${l}e`, SHARED_COLOR, expertSub)];
+        groups = [expertBoxes(s.numExperts, `L${l}e`, SHARED_COLOR, expertSub, t)];
       } else {
         groups = [
-          expertBoxes(s.numExperts, `L${l}s`, SHARED_COLOR, expertSub),
+          expertBoxes(s.numExperts, `L${l}s`, SHARED_COLOR, expertSub, t),
           ...tasks.map((_, k) =>
-            expertBoxes(s.expertsPerTask, `L${l}t${k}e`, taskColor(k), expertSub),
+            expertBoxes(s.expertsPerTask, `L${l}t${k}e`, taskColor(k), expertSub, t),
           ),
         ];
       }
       rowWidths.push(placeRow(groups, y));
       groups.flat().forEach((n) => nodes.push(n));
-      rowNames.push({ text: `experts${suffix}`, y });
+      rowNames.push({ text: t('diagram.row.experts', { suffix }), y });
       // Group captions above expert groups
       groups.forEach((g, gi) => {
         const shared = s.model === 'mmoe' || gi === 0;
         captions.push({
-          text: s.model === 'mmoe' ? 'shared experts' : shared ? 'shared' : tasks[gi - 1],
+          text:
+            s.model === 'mmoe'
+              ? t('diagram.sharedExperts')
+              : shared
+                ? t('diagram.shared')
+                : tasks[gi - 1],
           color: shared ? SHARED_COLOR : taskColor(gi - 1),
           ids: g.map((n) => n.id),
         });
@@ -226,15 +270,17 @@ export function layoutDiagram(
       });
       // Gates
       y += ROW;
-      const taskGates = tasks.map((t, k): DiagramNode => ({
+      const gateSub =
+        s.gateHidden.length === 0 ? undefined : t('diagram.hidden', { w: widths(s.gateHidden) });
+      const taskGates = tasks.map((task, k): DiagramNode => ({
         id: `L${l}g${k}`,
         kind: 'gate',
-        label: `${t} gate`,
-        sub: s.gateHidden.length === 0 ? undefined : `hidden ${widths(s.gateHidden)}`,
+        label: t('diagram.gate', { task }),
+        sub: gateSub,
         x: 0,
         y,
         ...GATE,
-        w: fit(`${t} gate`, GATE.w),
+        w: fit(t('diagram.gate', { task }), GATE.w),
         // Two lines of text need a taller pill.
         h: s.gateHidden.length === 0 ? GATE.h : 40,
         color: taskColor(k),
@@ -244,8 +290,8 @@ export function layoutDiagram(
           ? {
               id: `L${l}gs`,
               kind: 'gate',
-              label: 'shared gate',
-              sub: s.gateHidden.length === 0 ? undefined : `hidden ${widths(s.gateHidden)}`,
+              label: t('diagram.sharedGate'),
+              sub: gateSub,
               x: 0,
               y,
               ...GATE,
@@ -257,7 +303,7 @@ export function layoutDiagram(
       const gateRow = [...(sharedGate ? [sharedGate] : []), ...taskGates];
       rowWidths.push(placeRow([gateRow], y, 0) + 0);
       gateRow.forEach((g) => nodes.push(g));
-      rowNames.push({ text: `gates${suffix}`, y });
+      rowNames.push({ text: t('diagram.row.gates', { suffix }), y });
       // Which experts each gate mixes
       const all = groups.flat();
       taskGates.forEach((g, k) => {
@@ -279,15 +325,15 @@ export function layoutDiagram(
   }
 
   // Towers and outputs, one column per task
-  const towers = tasks.map((t, k): DiagramNode => ({
+  const towers = tasks.map((task, k): DiagramNode => ({
     id: `tower${k}`,
     kind: 'tower',
-    label: `${t} tower`,
+    label: t('diagram.tower', { task }),
     sub: towerSub,
     x: 0,
     y,
     ...TOWER,
-    w: fit(`${t} tower`, TOWER.w),
+    w: fit(t('diagram.tower', { task }), TOWER.w),
     color: taskColor(k),
   }));
   rowWidths.push(placeRow([towers], y, 0));
@@ -295,15 +341,15 @@ export function layoutDiagram(
     nodes.push(n);
     edges.push({ from: taskHeads[k].id, to: n.id, color: taskColor(k) });
   });
-  rowNames.push({ text: 'towers', y });
+  rowNames.push({ text: t('diagram.row.towers'), y });
   y += ROW;
-  const outputs = tasks.map((t, k): DiagramNode => ({
+  const outputs = tasks.map((task, k): DiagramNode => ({
     id: `out${k}`,
     kind: 'output',
-    label: `P(${t})`,
+    label: `P(${task})`,
     x: 0,
     y,
-    w: fit(`P(${t})`, TOWER.w),
+    w: fit(`P(${task})`, TOWER.w),
     h: OUTPUT.h,
     color: taskColor(k),
   }));
@@ -312,7 +358,7 @@ export function layoutDiagram(
     nodes.push(n);
     edges.push({ from: towers[k].id, to: n.id, color: taskColor(k) });
   });
-  rowNames.push({ text: 'outputs', y });
+  rowNames.push({ text: t('diagram.row.outputs'), y });
 
   // Centre every row on the widest one.
   const inner = Math.max(...rowWidths);

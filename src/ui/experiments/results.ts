@@ -103,3 +103,26 @@ export function gainPoints(
     return p;
   });
 }
+
+/**
+ * A plan's run label (engine/experiments/plans.ts writes English: 'Single-task · ρ 0.5 · seed 2',
+ * 'MMoE · 4 experts · 1 gate layers · seed 1') in the page's language.
+ */
+export function localRunLabel(
+  label: string,
+  t: (key: string, vars?: Record<string, string | number>) => string,
+): string {
+  return label
+    .split(' · ')
+    .map((part) => {
+      const seed = /^seed (\d+)$/.exec(part);
+      if (seed !== null) return t('exp.run.seed', { n: seed[1] });
+      const experts = /^(\d+) experts$/.exec(part);
+      if (experts !== null) return t('exp.cell.experts', { v: experts[1] });
+      const gates = /^(\d+) gate layers$/.exec(part);
+      if (gates !== null) return t('exp.cell.gateLayers', { v: gates[1] });
+      if (part === 'Single-task') return t('exp.model.single_task');
+      return part;
+    })
+    .join(' · ');
+}

@@ -9,6 +9,7 @@ import { experiments } from './strings/experiments';
 import { panels } from './strings/panels';
 import { lifecycle } from './strings/lifecycle';
 import { perf } from './strings/perf';
+import { visuals } from './strings/visuals';
 
 export type Lang = 'en' | 'zh';
 export const LANGS: readonly Lang[] = ['en', 'zh'];
@@ -22,7 +23,14 @@ export interface StringTable {
 }
 
 /** Every area's strings. Add one line per new file in ./strings/. */
-export const TABLES: Record<string, StringTable> = { common, perf, lifecycle, experiments, panels };
+export const TABLES: Record<string, StringTable> = {
+  common,
+  perf,
+  lifecycle,
+  experiments,
+  panels,
+  visuals,
+};
 
 const merged: Record<Lang, Catalog> = { en: {}, zh: {} };
 for (const table of Object.values(TABLES)) {

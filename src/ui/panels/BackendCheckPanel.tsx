@@ -78,7 +78,11 @@ export function BackendCheckPanel({ client, models, busy, onRunningChange }: Pro
   const judged = rows?.filter((r) => r.status !== 'reference') ?? [];
   const failed = judged.filter((r) => r.status === 'fail' || r.status === 'error');
   const passed = judged.filter((r) => r.status === 'pass');
-  const labelOf = (name: string) => models.find((m) => m.name === name)?.label ?? name;
+  const labelOf = (name: string) => {
+    const key = `exp.model.${name}`;
+    const v = t(key);
+    return v !== key ? v : (models.find((m) => m.name === name)?.label ?? name);
+  };
 
   return (
     <section aria-labelledby="check-title" className="panel">

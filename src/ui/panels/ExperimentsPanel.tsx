@@ -16,6 +16,7 @@ import {
   type ExperimentKind,
   type ExperimentSetup,
 } from '../experiments/setup';
+import { localRunLabel } from '../experiments/results';
 import { readPageUrl } from '../experiments/urlSync';
 import { errorMessage } from '../format';
 import { useI18n } from '../i18n';
@@ -168,7 +169,13 @@ export function ExperimentsPanel({ client, tasks, busy, onRunningChange }: Props
       });
       setOutcome(r.outcome);
     } catch (e) {
-      setError(errorMessage(e));
+      const message = errorMessage(e);
+      // The worker's one known refusal has its own text; others keep the engine's detail.
+      setError(
+        message === 'Load data in the Data panel first.'
+          ? t('exp.needData')
+          : t('exp.failed', { message }),
+      );
     } finally {
       setRunning(false);
       setProgress(null);
@@ -393,7 +400,7 @@ export function ExperimentsPanel({ client, tasks, busy, onRunningChange }: Props
           ? t('exp.status.running', {
               index: progress.index + 1,
               total: progress.total,
-              label: progress.label,
+              label: localRunLabel(progress.label, t),
               params: progress.parameterCount.toLocaleString('en-US'),
               epoch: progress.epoch,
               step: progress.step,
@@ -417,7 +424,7 @@ export function ExperimentsPanel({ client, tasks, busy, onRunningChange }: Props
           {done.map((r) => (
             <li key={r.runId}>
               {t('exp.finished.item', {
-                label: r.label,
+                label: localRunLabel(r.label, t),
                 params: r.parameterCount.toLocaleString('en-US'),
                 epoch: r.bestEpoch,
                 auc: (r.test?.tasks ?? [])

@@ -54,6 +54,7 @@ interface IntFieldProps {
  * range it shows the allowed range instead of changing the model.
  */
 function IntField({ label, value, min, max, tooltip, disabled, onCommit }: IntFieldProps) {
+  const { t } = useI18n();
   const id = useId();
   const [draft, setDraft] = useState<string | null>(null);
   const text = draft ?? String(value);
@@ -85,7 +86,7 @@ function IntField({ label, value, min, max, tooltip, disabled, onCommit }: IntFi
         onBlur={() => setDraft(null)}
       />
       <small id={`${id}-hint`} className={valid ? 'hint' : 'hint invalid'}>
-        {valid ? tooltip : `Enter a whole number from ${min} to ${max}.`}
+        {valid ? tooltip : t('model.int.invalid', { min, max })}
       </small>
     </div>
   );
@@ -113,6 +114,12 @@ export function ModelPanel({
 }: ModelPanelProps) {
   const { t, lang } = useI18n();
   const selectId = useId();
+  /** The model's name in the page's language; a registry model without a key keeps its label. */
+  const modelLabel = (name: string, label: string) => {
+    const key = `exp.model.${name}`;
+    const v = t(key);
+    return v === key ? label : v;
+  };
   const entry = catalogEntry(settings.model);
   const options = models !== undefined && models.length > 0 ? models : MODEL_CATALOG;
   // English comes from the registry (the worker's wording); other languages from the catalogue.
@@ -145,7 +152,7 @@ export function ModelPanel({
           >
             {options.map((m) => (
               <option key={m.name} value={m.name}>
-                {m.label}
+                {modelLabel(m.name, m.label)}
               </option>
             ))}
           </select>
@@ -262,7 +269,7 @@ export function ModelPanel({
       <div>
         <div className="model-explain">
           <p>
-            <strong>{entry.label}.</strong> {description}
+            <strong>{modelLabel(entry.name, entry.label)}.</strong> {description}
           </p>
           <p className="muted">{howToRead}</p>
         </div>

@@ -82,7 +82,8 @@ function downloadModel(files: ModelFiles): void {
 
 export function ModelsPanel(props: Props) {
   const { client, canUseSession, experiment, runs } = props;
-  const { t } = useI18n();
+  const { t, lang } = useI18n();
+  const locale = lang === 'zh' ? 'zh-CN' : 'en-US';
   const [name, setName] = useState('');
   const [entries, setEntries] = useState<SavedModelEntry[]>([]);
   const [message, setMessage] = useState<string | null>(null);
@@ -131,7 +132,7 @@ export function ModelsPanel(props: Props) {
     }
   };
 
-  const defaultName = `${experiment.model.model} ${new Date().toLocaleString()}`;
+  const defaultName = `${t(`exp.model.${experiment.model.model}`)} ${new Date().toLocaleString(locale)}`;
 
   const save = () =>
     act(async (c) => {
@@ -305,7 +306,7 @@ export function ModelsPanel(props: Props) {
                   model: e.model,
                   tasks: e.taskNames.join(', '),
                   params: e.parameterCount.toLocaleString('en-US'),
-                  created: new Date(e.created).toLocaleString(),
+                  created: new Date(e.created).toLocaleString(locale),
                 })}
               </span>{' '}
               <button

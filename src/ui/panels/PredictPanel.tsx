@@ -120,7 +120,9 @@ export function PredictPanel({ testRows, canPredict, onPredict }: Props) {
         <div aria-live="polite">
           <p className="verdict">
             <strong>
-              {result.taskNames.map((t, i) => verdict(t, result.probabilities[i])).join(' · ')}
+              {result.taskNames
+                .map((task, i) => verdict(task, result.probabilities[i], tr))
+                .join(' · ')}
             </strong>
           </p>
           {result.labels !== null && (

@@ -79,7 +79,7 @@ export function TrainingPanel(props: Props) {
             props.ready === null
               ? tr('train.backend.starting')
               : tr('train.backend.inUse', {
-                  backend: describeBackend(props.ready.backend, props.ready.wasmThreads),
+                  backend: describeBackend(props.ready.backend, props.ready.wasmThreads, tr),
                 })
           }
         />

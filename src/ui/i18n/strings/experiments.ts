@@ -121,6 +121,9 @@ export const experiments: StringTable = {
     'exp.gains.caption':
       'Δ test AUC per task against the single-task model in the same setting: a bar below zero is a task the shared model hurts.',
     'exp.cell.correlation': 'ρ {v}',
+    'exp.run.seed': 'seed {n}',
+    'exp.needData': 'Load data in the Data panel first: the tutorial runs on the loaded data.',
+    'exp.failed': 'The experiment failed: {message}',
     'exp.cell.experts': '{v} experts',
     'exp.cell.gateLayers': '{v} gate layers',
   },
@@ -230,6 +233,9 @@ export const experiments: StringTable = {
     'exp.gains.what': '增益图',
     'exp.gains.caption':
       '同一设置下每个任务相对单任务模型的测试 AUC 差：低于零的柱表示共享模型损害了该任务。',
+    'exp.run.seed': '种子 {n}',
+    'exp.needData': '请先在数据面板中加载数据：教程实验在已加载的数据上运行。',
+    'exp.failed': '实验失败：{message}',
     'exp.cell.correlation': 'ρ {v}',
     'exp.cell.experts': '{v} 个专家',
     'exp.cell.gateLayers': '{v} 层门控',

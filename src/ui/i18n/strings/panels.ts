@@ -517,9 +517,9 @@ export const panels: StringTable = {
     'data.preview.noHeader': '训练文件的前几行（{columns} 列，没有表头行；已标出标签列）',
     'data.preview.label': '（标签）',
     'model.desc.mmoe':
-      '若干共享专家网络；每个任务有自己的门控，决定对每个专家关注多少（多门控混合专家，Multi-gate Mixture-of-Experts）。',
+      '若干共享专家网络；每个任务有自己的门控，决定对每个专家关注多少（多门控混合专家，MMoE）。',
     'model.desc.ple':
-      '每个任务有私有专家，另有所有任务共享的专家；任务的门控只混合自己的和共享的专家，从而减少任务之间的拉锯（渐进式分层提取，Progressive Layered Extraction；1 层 = CGC）。',
+      '每个任务有私有专家，另有所有任务共享的专家；任务的门控只混合自己的和共享的专家，从而减少任务之间的拉锯（渐进式分层提取，PLE；1 层 = CGC）。',
     'model.desc.share_bottom':
       '所有任务共享一个底层网络，然后每个任务有自己的小塔。简单，但意见不一致的任务会把共享层往不同方向拉。',
     'model.desc.single_task': '每个任务一个独立网络，不共享任何东西：多任务模型应当超越的基线。',
