@@ -8,7 +8,16 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { fitScaling } from '../../src/engine/data/scaling';
 import { allRows, fillBatch } from '../../src/engine/data/dataset';
 import { generateCorrelated } from '../../src/engine/data/synthetic';
-import { affine, mix } from '../../src/engine/models/blocks';
+import {
+  affine,
+  bankForward,
+  expertBank,
+  gateBank,
+  gateForward,
+  mix,
+  mixtureOfExperts,
+} from '../../src/engine/models/blocks';
+import { ParamStore } from '../../src/engine/models/init';
 import { createModel, defaultModelConfig, listModels } from '../../src/engine/models';
 import { useNodeBackend } from '../../src/engine/testing/nodeBackend';
 import type { Dataset, FeatureColumn } from '../../src/engine/data/types';
@@ -97,6 +106,40 @@ describe.each(BACKENDS)('hand-written gradients on %s', (backend) => {
         expect(relDiff(g1.grads[v.name], g2.grads[v.name])).toBeLessThan(1e-5);
       [h, k, c].forEach((v) => v.dispose());
     });
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
+  it('mixtureOfExperts (one op, hand-written gradient) matches autodiff of the generic blocks', async () => {
+    await useNodeBackend(backend);
+    const before = tf.memory().numTensors;
+    const store = new ParamStore(5);
+    const experts = expertBank(store, 'e', 4, 6, [3], true);
+    const gates = gateBank(store, 'g', 2, 6, [], 4, true);
+    tf.tidy(() => {
+      // Non-zero biases, so their gradients and the ReLU mask are exercised.
+      store.variables.forEach((v, i) => {
+        if (v.rank === 1) v.assign(rand(v.shape, 20 + i));
+      });
+      const x = rand([7, 6], 21) as tf.Tensor2D;
+      const vars = store.variables;
+      const up = tf.variable(rand([7, 6], 22)); // makes x an intermediate that needs dx
+      const loss = (fused: boolean, viaUp: boolean) => () => {
+        const input = viaUp ? (tf.mul(x, up) as tf.Tensor2D) : x;
+        const m = fused
+          ? mixtureOfExperts(input, experts, gates)
+          : mix(gateForward(gates, input), bankForward(experts, input));
+        return tf.sum(tf.mul(m, tf.range(0, m.size).reshape(m.shape))) as tf.Scalar;
+      };
+      for (const viaUp of [false, true]) {
+        const list = viaUp ? [...vars, up] : vars;
+        const a = tf.variableGrads(loss(true, viaUp), list);
+        const b = tf.variableGrads(loss(false, viaUp), list);
+        expect(relDiff(a.value, b.value)).toBeLessThan(1e-5);
+        for (const v of list) expect(relDiff(a.grads[v.name], b.grads[v.name])).toBeLessThan(1e-5);
+      }
+      up.dispose();
+    });
+    store.variables.forEach((v) => v.dispose());
     expect(tf.memory().numTensors).toBe(before);
   });
 

@@ -271,3 +271,70 @@ export function mix(gates: tf.Tensor3D, experts: tf.Tensor3D): tf.Tensor3D {
   });
   return op(gates, experts) as tf.Tensor3D;
 }
+
+/** Whether experts and gates fit mixtureOfExperts's one-op form (one layer each, shared input). */
+function fusableMixture(experts: Bank, gates: Bank): boolean {
+  return (
+    experts.sharedInput &&
+    gates.sharedInput &&
+    experts.layers.length === 1 &&
+    gates.layers.length === 1 &&
+    experts.activateLast &&
+    !gates.activateLast
+  );
+}
+
+/**
+ * The mixture stage of MMoE: E experts (ReLU layers) and G softmax gates on the same x [B, F],
+ * → mixed [B, G, H] = gates [B, G, E] · experts [B, E, H]. Same maths as
+ * mix(gateForward(gates, x), bankForward(experts, x)).
+ *
+ * With one-layer experts and gates (the PaddleRec presets) this is ONE op with a hand-written
+ * gradient: forward 2 matMuls + softmax + 1 batched matMul; backward without the Reshape /
+ * Transpose / Identity chains that a chain of generic ops records (x is transposed once for both
+ * weight gradients, only ex, g and x are saved). Deeper experts or gates take the generic path.
+ */
+export function mixtureOfExperts(x: tf.Tensor2D, experts: Bank, gates: Bank): tf.Tensor3D {
+  if (!fusableMixture(experts, gates)) return mix(gateForward(gates, x), bankForward(experts, x));
+  const batch = x.shape[0];
+  const E = experts.count;
+  const H = experts.sizes[0];
+  const G = gates.count;
+  if (gates.sizes[0] !== E) {
+    throw new Error(`mixture: ${G} gates of ${gates.sizes[0]} outputs for ${E} experts`);
+  }
+  const withDx = needsGradient(x);
+  const { kernel: we, bias: be } = experts.layers[0];
+  const { kernel: wg, bias: bg } = gates.layers[0];
+  const op = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+    const save = args[args.length - 1] as tf.GradSaveFunc;
+    const [wE, bE, wG, bG] = args as tf.Tensor2D[];
+    const ex = tf.reshape(tf.relu(tf.add(tf.matMul(x, wE), bE)), [batch, E, H]) as tf.Tensor3D;
+    const g = tf.softmax(tf.reshape(tf.add(tf.matMul(x, wG), bG), [batch, G, E])) as tf.Tensor3D;
+    // x too: it may be an intermediate that the forward's tidy frees (see affine).
+    save([ex, g, x]);
+    return {
+      value: tf.matMul(g, ex) as tf.Tensor3D,
+      gradFunc: (dy: tf.Tensor3D, saved: tf.Tensor[]) => {
+        const [exS, gS, xS] = saved as [tf.Tensor3D, tf.Tensor3D, tf.Tensor2D];
+        const dg = matMulT(dy, exS, false, true); // [B, G, E]
+        const de = matMulT(gS, dy, true, false); // [B, E, H]
+        // Softmax: dz = g ⊙ (dg − Σ_e dg ⊙ g); ReLU: passes where the output is positive.
+        const dzG = tf.reshape(tf.mul(gS, tf.sub(dg, tf.sum(tf.mul(dg, gS), -1, true))), [
+          batch,
+          G * E,
+        ]) as tf.Tensor2D;
+        const dzE = tf.reshape(tf.mul(de, tf.step(exS)), [batch, E * H]) as tf.Tensor2D;
+        // One explicit transpose of x for both weight gradients on WASM (see matMulT).
+        const xT = tf.getBackend() === 'wasm' ? (tf.transpose(xS) as tf.Tensor2D) : null;
+        const dW = (dz: tf.Tensor2D) => (xT ? tf.matMul(xT, dz) : tf.matMul(xS, dz, true, false));
+        const grads = [dW(dzE), tf.sum(dzE, 0), dW(dzG), tf.sum(dzG, 0)];
+        if (withDx) {
+          grads.push(tf.add(matMulT(dzE, wE, false, true), matMulT(dzG, wG, false, true)));
+        }
+        return grads;
+      },
+    };
+  });
+  return (withDx ? op(we, be, wg, bg, x) : op(we, be, wg, bg)) as tf.Tensor3D;
+}

@@ -4,11 +4,10 @@
  */
 import type * as tf from '@tensorflow/tfjs';
 import {
-  bankForward,
   expertBank,
   gateBank,
   gateForward,
-  mix,
+  mixtureOfExperts,
   towerBank,
   towerForward,
 } from './blocks';
@@ -27,11 +26,8 @@ export function createMmoe(config: ModelConfig): MultiTaskModel {
   const gateWeights = (x: tf.Tensor2D): tf.Tensor3D => gateForward(gates, x);
 
   return assembleModel(config, store, {
-    forward: (x) => {
-      const e = bankForward(experts, x); // [B, E, H]
-      const mixed = mix(gateWeights(x), e); // [B, T, H]
-      return towerForward(towers, mixed); // [B, T]
-    },
+    // x [B, F] → mixed [B, T, H] (one op with its own gradient) → logits [B, T]
+    forward: (x) => towerForward(towers, mixtureOfExperts(x, experts, gates)),
     gates: (x) => [gateWeights(x)],
     gateLayout: (taskNames) => [
       {

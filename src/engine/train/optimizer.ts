@@ -20,21 +20,26 @@ const OWN_GROUP_MIN_SIZE = 2048;
 interface AdamGroup {
   variables: tf.Variable[];
   sizes: number[];
-  /** First and second moments, flat [Σ sizes]. */
+  /**
+   * First and second moments: the variable's own shape for a group of one (no reshapes on the
+   * way in or out), flat [Σ sizes] for the group of small variables.
+   */
   m: tf.Variable;
   v: tf.Variable;
 }
 
 /**
- * Adam that updates a model's variables in a few flat groups: every large variable alone, all
- * small ones (biases, towers, gates of small models) concatenated into one 1-D group. One group
- * update is a dozen element-wise kernels, where tf.train.adam spends ~14 per variable — on WASM
- * each kernel costs ~20 µs of engine overhead, most of a batch-32 step. Large variables stay
- * apart because WASM's Slice copies its whole source first (readSync), so cutting a big flat
- * update back into variables would cost more than it saves. Same rule as tf.train.adam with an
- * explicit epsilon:
+ * Adam that updates a model's variables in a few groups with the fewest kernels: every large
+ * variable alone (moments of its own shape: 12 element-wise kernels, no reshapes), all small ones
+ * (biases, towers, gates of small models) concatenated into one flat group whose update is cut
+ * back with ONE split. tf.train.adam spends ~14 kernels per variable, and on WASM each kernel
+ * costs ~10–20 µs of engine overhead, most of a batch-32 step. Large variables stay apart because
+ * WASM's Slice/Split copies its whole source first (readSync), so cutting a big flat update back
+ * into variables would cost more than it saves. Same rule as tf.train.adam with an explicit ε:
  *   m ← β1·m + (1−β1)·g,  v ← β2·v + (1−β2)·g²,  p ← p − lr/(1−β1ᵗ) · m / (√(v/(1−β2ᵗ)) + ε)
- * with the bias corrections computed in float64 on the JS side.
+ * computed as p ← p − s · m / (√v + ε′) with s = lr·√(1−β2ᵗ)/(1−β1ᵗ), ε′ = ε·√(1−β2ᵗ) — the same
+ * expression with the bias correction moved out of the square root (one kernel fewer), and both
+ * factors computed in float64 on the JS side.
  */
 export class FlatAdam {
   private readonly variables: tf.Variable[];
@@ -51,7 +56,7 @@ export class FlatAdam {
     private readonly learningRate: number,
     private readonly beta1 = ADAM_BETA1,
     private readonly beta2 = ADAM_BETA2,
-    epsilon = ADAM_EPSILON,
+    private readonly epsilon = ADAM_EPSILON,
   ) {
     this.variables = [...variables];
     const small = this.variables.filter((v) => v.size < OWN_GROUP_MIN_SIZE);
@@ -61,20 +66,20 @@ export class FlatAdam {
     ];
     this.groups = members.map((vars) => {
       const sizes = vars.map((v) => v.size);
-      const total = sizes.reduce((a, b) => a + b, 0);
+      const shape = vars.length === 1 ? vars[0].shape : [sizes.reduce((a, b) => a + b, 0)];
       return {
         variables: vars,
         sizes,
         // tidy frees the zeros tensors the variables were made from.
-        m: tf.tidy(() => tf.variable(tf.zeros([total]), false)),
-        v: tf.tidy(() => tf.variable(tf.zeros([total]), false)),
+        m: tf.tidy(() => tf.variable(tf.zeros(shape), false)),
+        v: tf.tidy(() => tf.variable(tf.zeros(shape), false)),
       };
     });
     this.where = this.variables.map((v) => {
       const g = this.groups.findIndex((grp) => grp.variables.includes(v));
       return [g, this.groups[g].variables.indexOf(v)];
     });
-    this.consts = [beta1, 1 - beta1, beta2, 1 - beta2, epsilon].map((c) => tf.keep(tf.scalar(c)));
+    this.consts = [beta1, 1 - beta1, beta2, 1 - beta2].map((c) => tf.keep(tf.scalar(c)));
   }
 
   /** Number of updates applied so far. */
@@ -89,29 +94,35 @@ export class FlatAdam {
       throw new Error(`FlatAdam: ${grads.length} gradients for ${this.variables.length} variables`);
     }
     this.t++;
-    const [b1, c1, b2, c2, eps] = this.consts;
+    const [b1, c1, b2, c2] = this.consts;
     const byGroup: tf.Tensor[][] = this.groups.map(() => []);
     grads.forEach((g, i) => {
       const [k, j] = this.where[i];
       byGroup[k][j] = g;
     });
+    const root = Math.sqrt(1 - this.beta2 ** this.t);
     tf.tidy(() => {
-      const stepSize = tf.scalar(this.learningRate / (1 - this.beta1 ** this.t));
-      const vScale = tf.scalar(1 / (1 - this.beta2 ** this.t));
+      const stepSize = tf.scalar((this.learningRate * root) / (1 - this.beta1 ** this.t));
+      const eps = tf.scalar(this.epsilon * root);
       this.groups.forEach((grp, k) => {
         const gs = byGroup[k];
-        const g = gs.length === 1 ? gs[0] : tf.concat(gs.map((x) => tf.reshape(x, [-1])));
-        const m = tf.add(tf.mul(grp.m, b1), tf.mul(tf.reshape(g, [-1]), c1));
-        const v = tf.add(tf.mul(grp.v, b2), tf.mul(tf.square(tf.reshape(g, [-1])), c2));
+        const g =
+          gs.length === 1
+            ? gs[0]
+            : tf.concat(gs.map((x) => (x.rank === 1 ? x : tf.reshape(x, [-1]))));
+        const m = tf.add(tf.mul(grp.m, b1), tf.mul(g, c1));
+        const v = tf.add(tf.mul(grp.v, b2), tf.mul(tf.square(g), c2));
         grp.m.assign(m);
         grp.v.assign(v);
-        const delta = tf.div(tf.mul(m, stepSize), tf.add(tf.sqrt(tf.mul(v, vScale)), eps));
-        let offset = 0;
+        const delta = tf.mul(tf.div(m, tf.add(tf.sqrt(v), eps)), stepSize);
+        if (gs.length === 1) {
+          grp.variables[0].assign(tf.sub(grp.variables[0], delta));
+          return;
+        }
+        const parts = tf.split(delta, grp.sizes);
         grp.variables.forEach((p, j) => {
-          const size = grp.sizes[j];
-          const part = gs.length === 1 ? delta : tf.slice(delta, [offset], [size]);
-          offset += size;
-          p.assign(tf.sub(p, tf.reshape(part, p.shape)));
+          const part = p.rank === 1 ? parts[j] : tf.reshape(parts[j], p.shape);
+          p.assign(tf.sub(p, part));
         });
       });
     });
