@@ -14,8 +14,13 @@ export function createAdam(learningRate: number): tf.AdamOptimizer {
   return tf.train.adam(learningRate, ADAM_BETA1, ADAM_BETA2, ADAM_EPSILON);
 }
 
-/** Variables with at least this many scalars get their own moments (see FlatAdam). */
-const OWN_GROUP_MIN_SIZE = 2048;
+/**
+ * Variables with at least this many scalars get their own moments (see FlatAdam). Below it a
+ * variable joins the flat group: WASM's split copies the whole group once per part, which for a
+ * group of ≈ 8k scalars (MMoE's gate kernel with the biases and towers) still costs less than
+ * the 12 kernels of a group of its own.
+ */
+const OWN_GROUP_MIN_SIZE = 16384;
 
 interface AdamGroup {
   variables: tf.Variable[];
