@@ -10,6 +10,7 @@ import { allRows, fillBatch } from '../../src/engine/data/dataset';
 import { generateCorrelated } from '../../src/engine/data/synthetic';
 import {
   affine,
+  bank,
   bankForward,
   expertBank,
   gateBank,
@@ -106,6 +107,46 @@ describe.each(BACKENDS)('hand-written gradients on %s', (backend) => {
         expect(relDiff(g1.grads[v.name], g2.grads[v.name])).toBeLessThan(1e-5);
       [h, k, c].forEach((v) => v.dispose());
     });
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
+  it('a bank of own-input MLPs (one op for its layers) matches autodiff of matMul+add+relu', async () => {
+    await useNodeBackend(backend);
+    const before = tf.memory().numTensors;
+    const store = new ParamStore(6);
+    for (const activateLast of [false, true]) {
+      const b = bank(store, `b${String(activateLast)}`, 3, 5, [4, 2, 1], {
+        sharedInput: false,
+        activateLast,
+      });
+      tf.tidy(() => {
+        b.layers.forEach((l, i) => l.bias.assign(rand(l.bias.shape, 30 + i)));
+        const x = rand([6, 3, 5], 31) as tf.Tensor3D;
+        const up = tf.variable(rand([6, 3, 5], 32)); // makes the input need a gradient
+        const ref = (input: tf.Tensor3D): tf.Tensor3D => {
+          let h = tf.transpose(input, [1, 0, 2]) as tf.Tensor3D;
+          b.layers.forEach((l, i) => {
+            const z = tf.add(tf.matMul(h, l.kernel as tf.Tensor3D), l.bias) as tf.Tensor3D;
+            h = i < b.layers.length - 1 || activateLast ? tf.relu(z) : z;
+          });
+          return tf.transpose(h, [1, 0, 2]);
+        };
+        const vars = [...b.layers.flatMap((l) => [l.kernel, l.bias]), up];
+        const loss = (f: (i: tf.Tensor3D) => tf.Tensor3D) => () => {
+          const out = f(tf.mul(x, up) as tf.Tensor3D);
+          return tf.sum(tf.mul(out, tf.range(0, out.size).reshape(out.shape))) as tf.Scalar;
+        };
+        const a = tf.variableGrads(
+          loss((i) => bankForward(b, i)),
+          vars,
+        );
+        const r = tf.variableGrads(loss(ref), vars);
+        expect(relDiff(a.value, r.value)).toBeLessThan(1e-5);
+        for (const v of vars) expect(relDiff(a.grads[v.name], r.grads[v.name])).toBeLessThan(1e-5);
+        up.dispose();
+      });
+    }
+    store.variables.forEach((v) => v.dispose());
     expect(tf.memory().numTensors).toBe(before);
   });
 

@@ -199,11 +199,56 @@ export function bankForward(b: Bank, x: tf.Tensor2D | tf.Tensor3D): tf.Tensor3D 
     }
     h = tf.transpose(x as tf.Tensor3D, [1, 0, 2]);
   }
-  for (let i = first; i < b.layers.length; i++) {
-    const { kernel, bias } = b.layers[i];
-    h = affine(h, kernel, bias, relu(i));
-  }
+  h = bankStack(
+    h,
+    b.layers.slice(first),
+    b.layers.slice(first).map((_, i) => relu(first + i)),
+  );
   return tf.transpose(h, [1, 0, 2]);
+}
+
+/**
+ * A bank's batched layers as ONE op with a hand-written gradient: h [G, B, in] through layers
+ * with kernels [G, h_{l−1}, h_l] and biases [G, 1, h_l], ReLU after layer l when relu[l]
+ * → [G, B, h_last]. One op instead of one per layer: each layer's input is saved once (it is
+ * also the previous layer's ReLU output, whose sign is the ReLU's gradient mask).
+ */
+function bankStack(h: tf.Tensor3D, layers: Dense[], relu: boolean[]): tf.Tensor3D {
+  const n = layers.length;
+  const withDx = needsGradient(h);
+  const op = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+    const save = args[args.length - 1] as tf.GradSaveFunc;
+    const params = args.slice(0, 2 * n) as tf.Tensor3D[];
+    const inputs: tf.Tensor3D[] = [];
+    let cur = h;
+    for (let l = 0; l < n; l++) {
+      inputs.push(cur);
+      const z = tf.add(tf.matMul(cur, params[2 * l]), params[2 * l + 1]) as tf.Tensor3D;
+      cur = relu[l] ? tf.relu(z) : z;
+    }
+    // saved[l] = input of layer l; saved[n] = the output when the last layer has a ReLU.
+    save(relu[n - 1] ? [...inputs, cur] : inputs);
+    return {
+      value: cur,
+      gradFunc: (dy: tf.Tensor3D, saved: tf.Tensor[]) => {
+        const grads: tf.Tensor[] = [];
+        let dz = relu[n - 1] ? (tf.mul(dy, tf.step(saved[n])) as tf.Tensor3D) : dy;
+        let dx: tf.Tensor3D | null = null;
+        for (let l = n - 1; l >= 0; l--) {
+          const input = saved[l] as tf.Tensor3D;
+          grads[2 * l] = matMulT(input, dz, true, false);
+          grads[2 * l + 1] = tf.sum(dz, 1, true);
+          if (l === 0 && !withDx) break;
+          const dh = matMulT(dz, params[2 * l], false, true);
+          if (l === 0) dx = dh;
+          else dz = relu[l - 1] ? (tf.mul(dh, tf.step(input)) as tf.Tensor3D) : dh;
+        }
+        return dx ? [...grads, dx] : grads;
+      },
+    };
+  });
+  const params = layers.flatMap((layer) => [layer.kernel, layer.bias]);
+  return (withDx ? op(...params, h) : op(...params)) as tf.Tensor3D;
 }
 
 /** E experts with ReLU layers `hidden`; output [B, E, hidden.at(-1)]. */
