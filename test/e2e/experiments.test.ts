@@ -2,20 +2,27 @@
  * Classroom experiments from the page: a tiny experts × gate-layers sweep on built-in data runs
  * end to end in the worker and ends in a table and a chart (saved as PNG); the setup round-trips
  * through the page URL (a garbled link falls back with a notice); the language switch and
- * presentation mode work.
+ * presentation mode work; the task-correlation experiment with its seesaw view; and the
+ * "Reproduce the tutorial" preset on real uploaded video rows.
  */
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { gunzipSync } from 'node:zlib';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, expect, inject, it } from 'vitest';
+import { countParameters } from '../../src/engine/experiments/params';
+import { resolvePreset } from '../../src/engine/models/presets';
 import { download, launchBrowser, openApp, waitForBackend } from './browser';
 
 let browser: Browser;
 beforeAll(async () => {
   browser = await launchBrowser({ webgpu: false });
 });
+let dir: string | undefined;
 afterAll(async () => {
   await browser?.close();
+  if (dir !== undefined) rmSync(dir, { recursive: true, force: true });
 });
 
 const SCREENSHOT = path.resolve(
@@ -147,5 +154,114 @@ it('task correlation with the single-task baseline: AUC-vs-ρ chart and the sees
   const gains = panel.getByRole('figure', { name: 'Gain against single-task (seesaw)' });
   // One bar per task for each of the 3 shared models × 2 correlations.
   await expect.poll(() => gains.locator('.recharts-bar-rectangle').count()).toBe(12);
+  expect(errors).toEqual([]);
+});
+
+/** The first `rows` lines of the real (gunzipped) video validation file, as a CSV to upload. */
+function videoHead(rows: number): string {
+  dir = mkdtempSync(path.join(tmpdir(), 'mtl-e2e-tutorial-'));
+  const text = gunzipSync(readFileSync('/work/shared/data/video/val.csv.gz')).toString('utf8');
+  const head = text.split('\n').slice(0, rows).join('\n') + '\n';
+  const file = path.join(dir, `video-val-first-${rows}.csv`);
+  writeFileSync(file, head);
+  return file;
+}
+
+it('reproduces the tutorial on 1,500 uploaded video rows: four runs, table beside the published numbers, PNG', async () => {
+  const baseUrl = inject('baseUrl');
+  const { page, errors } = await openApp(browser, baseUrl);
+  await waitForBackend(page);
+  await expect
+    .poll(() => page.getByText(/rows · \d+ features/).count(), { timeout: 60_000 })
+    .toBe(1);
+
+  // Upload 1,500 real rows with a 20/20 validation/test split (300 test rows).
+  await page.getByLabel('Data source').selectOption('csv');
+  await page.getByLabel('Training CSV file').setInputFiles(videoHead(1500));
+  const preview = page.getByRole('table', { name: /First rows of the training file/ });
+  await expect.poll(() => preview.count(), { timeout: 30_000 }).toBe(1);
+  await page.getByLabel('Validation share (%)').fill('20');
+  await page.getByLabel('Test share (%)').fill('20');
+  await page.getByRole('button', { name: 'Load data' }).click();
+  await page
+    .getByText(/rows · 499 features · tasks: completion .*, like /)
+    .waitFor({ timeout: 90_000 });
+
+  // The preset: the tutorial's batch 32 and Adam 0.001; one epoch keeps the test short.
+  const panel = page.getByRole('region', { name: '6 · Classroom experiments' });
+  await panel.getByLabel('Experiment', { exact: true }).selectOption('tutorial');
+  expect(await panel.getByLabel('Batch size (experiments)').inputValue()).toBe('32');
+  expect(Number(await panel.getByLabel('Learning rate (experiments)').inputValue())).toBe(0.001);
+  await panel.getByLabel('Seeds', { exact: true }).fill('1');
+  await panel.getByLabel('Epochs per run', { exact: true }).fill('1');
+  await panel.getByRole('button', { name: 'Run experiment', exact: true }).click();
+
+  // Runs are queued in the tutorial's order; the status line names each with its settings.
+  await expect
+    .poll(() => panel.getByText(/^Run 1 of 4: Single-task · seed 1/).count(), { timeout: 60_000 })
+    .toBe(1);
+  await expect
+    .poll(() => panel.getByText('Experiment finished: 4 runs.').count(), { timeout: 240_000 })
+    .toBe(1);
+
+  // The table: one row per model with a finite test AUC per task, the published numbers beside.
+  const table = panel.getByRole('table', { name: /Reproduce the tutorial: test AUC/ });
+  const headers = await table.locator('thead th').allTextContents();
+  const col = (h: string) => headers.indexOf(h);
+  for (const h of [
+    'Model',
+    'Parameters',
+    'completion test AUC',
+    'like test AUC',
+    'completion published',
+    'like published',
+  ]) {
+    expect(col(h)).toBeGreaterThanOrEqual(0);
+  }
+  const rows = table.locator('tbody tr');
+  await expect.poll(() => rows.count()).toBe(4);
+  const byModel = new Map<string, string[]>();
+  for (let i = 0; i < 4; i++) {
+    const cells = await rows.nth(i).locator('td').allTextContents();
+    byModel.set(cells[0], cells);
+  }
+  expect([...byModel.keys()]).toEqual(['Single-task', 'Share-Bottom', 'MMoE', 'PLE']);
+  for (const cells of byModel.values()) {
+    for (const h of ['completion test AUC', 'like test AUC']) {
+      const auc = Number(cells[col(h)]);
+      expect(auc).toBeGreaterThan(0);
+      expect(auc).toBeLessThanOrEqual(1);
+    }
+  }
+  // Published: like / completion 0.946 / 0.993, 0.957 / 0.994, 0.966 / 0.997; none for single-task.
+  const published = (m: string) =>
+    [col('like published'), col('completion published')].map((c) => byModel.get(m)?.[c]);
+  expect(published('Single-task')).toEqual(['—', '—']);
+  expect(published('Share-Bottom')).toEqual(['0.946', '0.993']);
+  expect(published('MMoE')).toEqual(['0.957', '0.994']);
+  expect(published('PLE')).toEqual(['0.966', '0.997']);
+  // The tutorial's settings: PaddleRec's presets (not equal parameters) on 499 features, 2 tasks.
+  const params = (m: string) => Number(byModel.get(m)?.[col('Parameters')].replace(/,/g, ''));
+  const labels: Record<string, string> = {
+    single_task: 'Single-task',
+    share_bottom: 'Share-Bottom',
+    mmoe: 'MMoE',
+    ple: 'PLE',
+  };
+  for (const [name, label] of Object.entries(labels)) {
+    expect(params(label)).toBe(countParameters(resolvePreset(name, 499, 2).model));
+  }
+
+  // The chart (ours and published bars) and the table save as PNG.
+  const chart = panel.getByRole('figure', { name: 'Test AUC per model, ours and published' });
+  await expect.poll(() => chart.locator('.recharts-bar-rectangle').count()).toBeGreaterThan(0);
+  const tablePng = await download(page, () =>
+    panel.getByRole('button', { name: 'Save as PNG (experiment table)' }).click(),
+  );
+  expect(tablePng.bytes.subarray(0, 4).equals(PNG_MAGIC)).toBe(true);
+  const chartPng = await download(page, () =>
+    chart.getByRole('button', { name: 'Save as PNG (experiment chart)' }).click(),
+  );
+  expect(chartPng.bytes.subarray(0, 4).equals(PNG_MAGIC)).toBe(true);
   expect(errors).toEqual([]);
 });
