@@ -88,9 +88,9 @@ it('trains MMoE on built-in data in the worker (threaded WASM) and shows validat
   const aucChart = page.getByRole('img', { name: /^AUC per task: latest validation AUC: / });
   // Charts render as transitions: the last epoch's dots may land just after the status line.
   await expect
-    .poll(() => aucChart.locator('.recharts-line-dots circle').count(), { timeout: 10_000 })
+    .poll(() => aucChart.locator('.chart-line-dots circle').count(), { timeout: 10_000 })
     .toBe(2 * EPOCHS);
-  expect(await aucChart.locator('.recharts-line-dots').count()).toBe(2);
+  expect(await aucChart.locator('.chart-line-dots').count()).toBe(2);
   const chartLabel = (await aucChart.getAttribute('aria-label')) ?? '';
   for (const h of aucHeaders) expect(chartLabel).toContain(`${h.replace(/ AUC$/, '')} 0.`);
 

@@ -66,7 +66,7 @@ it('trains on the KuaiRand log with three label columns and three tasks', async 
     expect(Number(m[2])).toBeGreaterThan(0);
     expect(Number(m[2])).toBeLessThanOrEqual(1);
   }
-  expect(await aucChart.locator('.recharts-line-dots').count()).toBe(3);
+  expect(await aucChart.locator('.chart-line-dots').count()).toBe(3);
   const table = page.getByRole('table', { name: 'Validation AUC per epoch' });
   const headers = await table.locator('thead th').allTextContents();
   expect(headers.filter((h) => h.endsWith(' AUC'))).toEqual([

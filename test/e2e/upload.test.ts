@@ -121,11 +121,11 @@ it('uploads the video file, trains MMoE one epoch with live AUC, gates, board, e
   const valAucs = [...label.matchAll(/(completion|like) (0\.\d+) at epoch 1/g)];
   expect(valAucs.map((m) => m[1])).toEqual(['completion', 'like']);
   for (const m of valAucs) expect(Number(m[2])).toBeGreaterThan(0.6);
-  const trainCurves = aucChart.locator('path.recharts-line-curve[stroke-dasharray="5 4"]');
+  const trainCurves = aucChart.locator('path.chart-line[stroke-dasharray="5 4"]');
   expect(await trainCurves.count()).toBe(2);
   for (const d of await trainCurves.evaluateAll((els) => els.map((e) => e.getAttribute('d') ?? '')))
     expect(d.split(/[LC]/).length).toBeGreaterThan(3);
-  expect(await aucChart.locator('.recharts-line-dots circle').count()).toBe(2);
+  expect(await aucChart.locator('.chart-line-dots circle').count()).toBe(2);
 
   // The gate heatmap has weights (not the empty placeholder).
   const heat = page.getByRole('img', {

@@ -1,4 +1,4 @@
-/** Stable chart props: equal content gives the same array/function (recharts re-renders less). */
+/** Stable chart props: equal content gives the same array/function (memoised charts re-render less). */
 import { describe, expect, it } from 'vitest';
 import { fixedFormatter, stableNumbers } from '../../src/ui/charts/axisProps';
 

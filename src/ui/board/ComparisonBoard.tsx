@@ -5,30 +5,15 @@
  */
 import { useI18n } from '../i18n';
 import { memo, useCallback, useId, useLayoutEffect, useRef } from 'react';
-import {
-  CartesianGrid,
-  Line,
-  LineChart,
-  ResponsiveContainer,
-  Tooltip,
-  XAxis,
-  YAxis,
-} from 'recharts';
 import type { RunRecord, SeriesPoint } from '../state/types';
 import { ChartFrame } from '../charts/ChartFrame';
 import { runColor, taskColor } from '../charts/colors';
 import { decimate } from '../charts/decimate';
 import { MAX_DRAWN_POINTS } from '../charts/LiveAucChart';
 import { aucDomain, niceTicks, tickDecimals } from '../charts/scale';
-import {
-  ALL_TICKS,
-  BOARD_MARGIN,
-  epochAxisLabel,
-  TICK_STYLE,
-  fixedFormatter,
-  fmtValue,
-  stableNumbers,
-} from '../charts/axisProps';
+import { fixedFormatter, stableNumbers } from '../charts/axisProps';
+import { epochTicks, fmtX } from '../charts/chartData';
+import { SvgLineChart } from '../charts/SvgLineChart';
 import { downloadText } from '../export/download';
 import { SavePngButton } from '../export/SavePngButton';
 import { renderTablePng } from '../export/tableCanvas';
@@ -78,6 +63,7 @@ function OverlayChart({
   const ticks = stableNumbers(niceTicks(domain));
   const digits = tickDecimals(ticks);
   const maxEpoch = Math.max(1, ...curves.map((c) => (c.length > 0 ? c[c.length - 1].x : 1)));
+  const xDomain = stableNumbers<[number, number]>([1, Math.max(2, maxEpoch)]);
   const legend = runs.map((r) => ({ label: `${r.id} · ${r.modelLabel}`, color: colorOf(r.id) }));
   return (
     <ChartFrame
@@ -91,46 +77,25 @@ function OverlayChart({
         aria-label={tr('board.overlay.label', { task, runs: runs.map((r) => r.id).join(', ') })}
         style={{ borderTop: `3px solid ${taskColor(taskIndex)}` }}
       >
-        <ResponsiveContainer width="100%" height={240}>
-          <LineChart margin={BOARD_MARGIN}>
-            <CartesianGrid stroke="#d5dbe1" strokeDasharray="3 3" />
-            <XAxis
-              dataKey="x"
-              type="number"
-              domain={stableNumbers([1, Math.max(2, maxEpoch)])}
-              allowDecimals={false}
-              allowDuplicatedCategory={false}
-              tick={TICK_STYLE}
-              label={epochAxisLabel(tr('chart.axis.epoch'))}
-            />
-            <YAxis
-              type="number"
-              domain={domain}
-              ticks={ticks}
-              interval={ALL_TICKS}
-              allowDataOverflow
-              tickFormatter={fixedFormatter(digits)}
-              tick={TICK_STYLE}
-              width={58}
-            />
-            <Tooltip
-              formatter={fmtValue}
-              labelFormatter={(x: unknown) => tr('board.overlay.epoch', { epoch: String(x) })}
-            />
-            {runs.map((r, i) => (
-              <Line
-                key={r.id}
-                data={curves[i]}
-                dataKey="value"
-                name={`${r.id} ${r.modelLabel}`}
-                stroke={colorOf(r.id)}
-                strokeWidth={2.5}
-                dot={{ r: 3.5, fill: colorOf(r.id), strokeWidth: 0 }}
-                isAnimationActive={false}
-              />
-            ))}
-          </LineChart>
-        </ResponsiveContainer>
+        {/* Plain SVG, not recharts: this chart gains a curve at the end of every run, and a
+            recharts mount there was the page's longest main-thread task (see SvgLineChart). */}
+        <SvgLineChart
+          lines={runs.map((r, i) => ({
+            id: r.id,
+            points: curves[i],
+            color: colorOf(r.id),
+            width: 2.5,
+            dotRadius: 3.5,
+          }))}
+          height={240}
+          xDomain={xDomain}
+          xTicks={stableNumbers(epochTicks(xDomain[1]) ?? niceTicks(xDomain))}
+          xFormat={fmtX}
+          xLabel={tr('chart.axis.epoch')}
+          yDomain={domain}
+          yTicks={ticks}
+          yFormat={fixedFormatter(digits)}
+        />
       </div>
     </ChartFrame>
   );

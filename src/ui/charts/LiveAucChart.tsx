@@ -3,32 +3,15 @@
  * epoch (solid, dots) on one epoch axis. The AUC axis is auto-ranged to the data.
  */
 import { useI18n } from '../i18n';
-import {
-  CartesianGrid,
-  Line,
-  LineChart,
-  ResponsiveContainer,
-  Tooltip,
-  XAxis,
-  YAxis,
-} from 'recharts';
-import { memo, useId, useMemo, useState } from 'react';
+import { memo, useId, useState } from 'react';
 import type { LiveSeries } from '../state/types';
 import { ChartFrame } from './ChartFrame';
 import { taskColor } from './colors';
 import { decimate } from './decimate';
+import { SvgLineChart, type ChartLine } from './SvgLineChart';
 import { aucDomain, niceTicks, tickDecimals } from './scale';
 import { epochTicks, fmtX, summariseLatest, xEnd } from './chartData';
-import {
-  ALL_TICKS,
-  AUC_LABEL,
-  CHART_MARGIN,
-  epochAxisLabel,
-  TICK_STYLE,
-  fixedFormatter,
-  fmtValue,
-  stableNumbers,
-} from './axisProps';
+import { AUC_LABEL, fixedFormatter, stableNumbers } from './axisProps';
 
 /**
  * Points drawn per streaming line; the store may keep more, the SVG never gets more. 120 points
@@ -42,16 +25,14 @@ interface Props {
   title?: string;
 }
 
-/** Memoised: re-renders only when its series (or title/height) changes. */
+/**
+ * Memoised: re-renders only when its series (or title/height) changes. Drawn by SvgLineChart
+ * (see there why not recharts).
+ */
 export const LiveAucChart = memo(function LiveAucChart({ series, height = 280, title }: Props) {
   const { taskNames } = series;
   const toggleId = useId();
   const { t: tr } = useI18n();
-  const epochTip = useMemo(
-    () => (x: unknown) =>
-      tr('chart.tip.epoch', { epoch: typeof x === 'number' ? fmtX(x) : String(x) }),
-    [tr],
-  );
   // Hiding the streaming lines re-ranges the axis onto the validation curves.
   const [showTrain, setShowTrain] = useState(true);
   const train = showTrain ? series.trainAuc.map((l) => decimate(l, MAX_DRAWN_POINTS)) : [];
@@ -62,8 +43,8 @@ export const LiveAucChart = memo(function LiveAucChart({ series, height = 280, t
   const yTicks = stableNumbers(niceTicks(domain));
   const digits = tickDecimals(yTicks);
   const xMax = xEnd([...series.trainAuc, ...val]);
-  const xDomain = stableNumbers([0, xMax]);
-  const xTicks = stableNumbers(epochTicks(xMax));
+  const xDomain = stableNumbers<[number, number]>([0, xMax]);
+  const xTicks = stableNumbers(epochTicks(xMax) ?? niceTicks([0, xMax]));
   const empty = values.length === 0;
   const legend = taskNames.flatMap((t, i) => [
     { label: tr('chart.auc.legendVal', { task: t }), color: taskColor(i) },
@@ -71,6 +52,23 @@ export const LiveAucChart = memo(function LiveAucChart({ series, height = 280, t
       ? [{ label: tr('chart.auc.legendTrain', { task: t }), color: taskColor(i), dashed: true }]
       : []),
   ]);
+  const lines: ChartLine[] = [
+    ...train.map((points, i) => ({
+      id: `train-${taskNames[i]}`,
+      points,
+      color: taskColor(i),
+      width: 1.6,
+      dashed: true,
+      opacity: 0.85,
+    })),
+    ...val.map((points, i) => ({
+      id: `val-${taskNames[i]}`,
+      points,
+      color: taskColor(i),
+      width: 3,
+      dotRadius: 4,
+    })),
+  ];
   const chartTitle = title ?? tr('chart.auc.title');
   return (
     <ChartFrame
@@ -96,61 +94,18 @@ export const LiveAucChart = memo(function LiveAucChart({ series, height = 280, t
         role="img"
         aria-label={`${chartTitle}: ${summariseLatest(taskNames, series.valAuc, tr('chart.auc.valAuc'), tr)}`}
       >
-        <ResponsiveContainer width="100%" height={height}>
-          <LineChart margin={CHART_MARGIN}>
-            <CartesianGrid stroke="#d5dbe1" strokeDasharray="3 3" />
-            <XAxis
-              dataKey="x"
-              type="number"
-              domain={xDomain}
-              ticks={xTicks}
-              interval={ALL_TICKS}
-              tickFormatter={fmtX}
-              allowDuplicatedCategory={false}
-              tick={TICK_STYLE}
-              label={epochAxisLabel(tr('chart.axis.epoch'))}
-            />
-            <YAxis
-              type="number"
-              domain={domain}
-              ticks={yTicks}
-              interval={ALL_TICKS}
-              allowDataOverflow
-              tickFormatter={fixedFormatter(digits)}
-              tick={TICK_STYLE}
-              width={58}
-              label={AUC_LABEL}
-            />
-            <Tooltip formatter={fmtValue} labelFormatter={epochTip} />
-            {train.map((pts, i) => (
-              <Line
-                key={`train-${taskNames[i]}`}
-                data={pts}
-                dataKey="value"
-                name={tr('chart.line.train', { task: taskNames[i] })}
-                stroke={taskColor(i)}
-                strokeWidth={1.6}
-                strokeDasharray="5 4"
-                strokeOpacity={0.85}
-                dot={false}
-                activeDot={false}
-                isAnimationActive={false}
-              />
-            ))}
-            {val.map((pts, i) => (
-              <Line
-                key={`val-${taskNames[i]}`}
-                data={pts}
-                dataKey="value"
-                name={tr('chart.line.val', { task: taskNames[i] })}
-                stroke={taskColor(i)}
-                strokeWidth={3}
-                dot={{ r: 4, fill: taskColor(i), strokeWidth: 0 }}
-                isAnimationActive={false}
-              />
-            ))}
-          </LineChart>
-        </ResponsiveContainer>
+        <SvgLineChart
+          lines={lines}
+          height={height}
+          xDomain={xDomain}
+          xTicks={xTicks}
+          xFormat={fmtX}
+          xLabel={tr('chart.axis.epoch')}
+          yDomain={domain}
+          yTicks={yTicks}
+          yFormat={fixedFormatter(digits)}
+          yLabel={AUC_LABEL}
+        />
       </div>
     </ChartFrame>
   );
