@@ -33,6 +33,8 @@ export interface BackendInitResult {
    * "WebGPU is not available in this browser (no adapter); using WASM."
    */
   notice?: string;
+  /** Set by initAutoBackend: what the device offers and why this backend was chosen. */
+  auto?: AutoChoice;
 }
 
 export interface InitBackendOptions {
@@ -173,4 +175,139 @@ function fallbackNotice(attempts: BackendAttempt[]): string | undefined {
       ? `${BACKEND_LABELS[failed[0].name]} is not available in this browser (${failed[0].error ?? 'failed'})`
       : `${named.slice(0, -1).join(', ')} and ${named[named.length - 1]} are not available in this browser`;
   return `${subject}; using ${BACKEND_LABELS[used.name]}.`;
+}
+
+// ------------------------------------------------------------------ automatic choice ("Auto")
+
+/** 'none': not usable here; 'software': a CPU emulation (SwiftShader, llvmpipe…); 'hardware': a GPU. */
+export type AccelKind = 'none' | 'software' | 'hardware';
+
+/** What the device offers, found without initialising any tfjs backend (a few ms). */
+export interface DeviceProbe {
+  webgpu: AccelKind;
+  /** Why WebGPU is 'none' ("no adapter", "no WebGPU API"), or the adapter's description. */
+  webgpuDetail: string;
+  webgl: AccelKind;
+  /** The WebGL renderer string (e.g. "ANGLE (… SwiftShader …)"), or why there is none. */
+  webglDetail: string;
+}
+
+/**
+ * Why Auto starts where it does before the calibration has measured anything:
+ * 'webgpu-gpu' / 'webgl-gpu': a hardware adapter/renderer was found; 'no-gpu': only software
+ * emulations (or nothing), where WASM is the fastest by far (TFJS_NOTES: ~10× WebGL on SwiftShader).
+ */
+export type AutoReason = 'webgpu-gpu' | 'webgl-gpu' | 'no-gpu';
+
+export interface AutoChoice {
+  reason: AutoReason;
+  probe: DeviceProbe;
+}
+
+/** Renderer/adapter names of CPU emulations of a GPU. */
+const SOFTWARE_GPU =
+  /swiftshader|llvmpipe|lavapipe|softpipe|software|basic render|microsoft basic/i;
+
+/** Structural views of the WebGPU adapter and a WebGL context: no DOM typings needed here. */
+interface AdapterLike {
+  isFallbackAdapter?: boolean;
+  info?: {
+    vendor?: string;
+    architecture?: string;
+    description?: string;
+    isFallbackAdapter?: boolean;
+  };
+}
+interface GlLike {
+  RENDERER: number;
+  getParameter(p: number): unknown;
+  getExtension(name: string): unknown;
+}
+
+async function probeWebGpu(
+  timeoutMs: number,
+): Promise<Pick<DeviceProbe, 'webgpu' | 'webgpuDetail'>> {
+  const nav = (globalThis as { navigator?: { gpu?: { requestAdapter(): Promise<unknown> } } })
+    .navigator;
+  if (nav?.gpu == null) return { webgpu: 'none', webgpuDetail: 'no WebGPU API' };
+  try {
+    const adapter = (await withTimeout(nav.gpu.requestAdapter(), timeoutMs)) as
+      AdapterLike | null | typeof TIMED_OUT;
+    if (adapter === TIMED_OUT) return { webgpu: 'none', webgpuDetail: 'adapter request timed out' };
+    if (adapter == null) return { webgpu: 'none', webgpuDetail: 'no adapter' };
+    const info = adapter.info ?? {};
+    const detail = [info.vendor, info.architecture, info.description].filter(Boolean).join(' ');
+    const fallback = adapter.isFallbackAdapter === true || info.isFallbackAdapter === true;
+    return {
+      webgpu: fallback || SOFTWARE_GPU.test(detail) ? 'software' : 'hardware',
+      webgpuDetail: detail || 'adapter',
+    };
+  } catch (e) {
+    return { webgpu: 'none', webgpuDetail: `adapter request failed: ${errorText(e)}` };
+  }
+}
+
+function probeWebGl(): Pick<DeviceProbe, 'webgl' | 'webglDetail'> {
+  const g = globalThis as {
+    OffscreenCanvas?: new (w: number, h: number) => { getContext(kind: string): unknown };
+  };
+  if (g.OffscreenCanvas === undefined) return { webgl: 'none', webglDetail: 'no OffscreenCanvas' };
+  try {
+    const canvas = new g.OffscreenCanvas(1, 1);
+    const gl = (canvas.getContext('webgl2') ?? canvas.getContext('webgl')) as GlLike | null;
+    if (gl === null) return { webgl: 'none', webglDetail: 'no WebGL context' };
+    // The unmasked renderer names the real driver; plain RENDERER is often just "WebKit WebGL".
+    const ext = gl.getExtension('WEBGL_debug_renderer_info') as {
+      UNMASKED_RENDERER_WEBGL: number;
+    } | null;
+    const renderer = String(gl.getParameter(ext?.UNMASKED_RENDERER_WEBGL ?? gl.RENDERER) ?? '');
+    // Free the probe's context now: browsers cap the number of live WebGL contexts.
+    (gl.getExtension('WEBGL_lose_context') as { loseContext(): void } | null)?.loseContext();
+    return { webgl: SOFTWARE_GPU.test(renderer) ? 'software' : 'hardware', webglDetail: renderer };
+  } catch (e) {
+    return { webgl: 'none', webglDetail: errorText(e) };
+  }
+}
+
+/** Looks at the WebGPU adapter and the WebGL renderer; never throws. */
+export async function probeDevice(timeoutMs = 3000): Promise<DeviceProbe> {
+  return { ...(await probeWebGpu(timeoutMs)), ...probeWebGl() };
+}
+
+/**
+ * Auto's order before any measurement: a hardware WebGPU adapter first, else a hardware WebGL
+ * renderer, else WASM (software GPU emulations are the slowest of all here, so they go last).
+ */
+export function autoPlan(probe: DeviceProbe): { order: BackendName[]; reason: AutoReason } {
+  if (probe.webgpu === 'hardware') {
+    return { order: ['webgpu', 'webgl', 'wasm', 'cpu'], reason: 'webgpu-gpu' };
+  }
+  if (probe.webgl === 'hardware') {
+    return { order: ['webgl', 'wasm', 'cpu', 'webgpu'], reason: 'webgl-gpu' };
+  }
+  return { order: ['wasm', 'cpu', 'webgl', 'webgpu'], reason: 'no-gpu' };
+}
+
+/**
+ * Auto without waiting for a calibration: probe the device, initialise the backend known to be
+ * fastest for its class (autoPlan), and say why. WebGPU missing altogether still yields the usual
+ * fallback notice ("WebGPU is not available in this browser (no adapter); using WASM.").
+ */
+export async function initAutoBackend(
+  opts: Omit<InitBackendOptions, 'order'> & { probe?: DeviceProbe } = {},
+): Promise<BackendInitResult> {
+  const probe = opts.probe ?? (await probeDevice());
+  const { order, reason } = autoPlan(probe);
+  const r = await initBackend('auto', { ...opts, order });
+  const unavailable: BackendAttempt[] =
+    probe.webgpu === 'none' && tf.findBackendFactory('webgpu') != null
+      ? [{ name: 'webgpu', ok: false, error: probe.webgpuDetail }]
+      : [];
+  const attempts = [...unavailable, ...r.attempts.filter((a) => a.ok || a.name !== 'webgpu')];
+  return {
+    backend: r.backend,
+    attempts,
+    notice: fallbackNotice(attempts),
+    auto: { reason, probe },
+  };
 }

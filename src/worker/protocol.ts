@@ -5,7 +5,7 @@
  * (events, the final result, or an error) carries the same `id`. Types only: both sides import
  * this file, and nothing here runs.
  */
-import type { BackendAttempt, BackendName, BackendPreference } from '../engine/backend';
+import type { AutoChoice, BackendAttempt, BackendName, BackendPreference } from '../engine/backend';
 import type { BackendCheckModelResult } from '../engine/backendCheck';
 import type { CsvOptions } from '../engine/data/types';
 import type { ExperimentPlan, PublishedTable } from '../engine/experiments/plans';
@@ -190,6 +190,8 @@ export interface ReadyMessage {
   backend: BackendName;
   attempts: BackendAttempt[];
   notice?: string;
+  /** Backend "Auto": the device probe and why this backend was chosen before any calibration. */
+  auto?: AutoChoice;
   /** self.crossOriginIsolated in the worker: needed for WASM threads. */
   crossOriginIsolated: boolean;
   /** WASM threads in use (1 = single-threaded); null while the WASM backend is not initialised. */

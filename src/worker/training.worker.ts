@@ -13,6 +13,7 @@ import wasmPlainUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.w
 import wasmSimdUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
 import wasmThreadedSimdUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
 import {
+  initAutoBackend,
   initBackend,
   type BackendInitResult,
   type BackendName,
@@ -121,15 +122,25 @@ function wasmThreads(): number | null {
   return n > 0 ? n : 1;
 }
 
+/**
+ * "Auto" starts on the backend known to be fastest for this kind of device (no calibration to wait
+ * for: a run started right after load must not land on a slow software-GPU backend); the page's
+ * calibration may then pick another for the next run by asking for it explicitly.
+ */
+function initPreferred(pref: BackendPreference): Promise<BackendInitResult> {
+  return pref === 'auto' ? initAutoBackend() : initBackend(pref);
+}
+
 async function handleInit(id: RequestId, backend: BackendPreference): Promise<void> {
   backendPref = backend;
-  lastInit = await initBackend(backend);
+  lastInit = await initPreferred(backend);
   post({
     type: 'ready',
     id,
     backend: lastInit.backend,
     attempts: lastInit.attempts,
     notice: lastInit.notice,
+    auto: lastInit.auto,
     crossOriginIsolated: self.crossOriginIsolated,
     wasmThreads: wasmThreads(),
     models: listModels().map(({ name, label, description }) => ({ name, label, description })),
@@ -563,7 +574,7 @@ async function handleBackendCheck(
 
 async function restoreBackend(name: BackendName): Promise<void> {
   const r = await initBackend(name);
-  if (r.backend !== name) lastInit = await initBackend(backendPref);
+  if (r.backend !== name) lastInit = await initPreferred(backendPref);
 }
 
 async function handle(req: WorkerRequest): Promise<void> {

@@ -2,7 +2,15 @@ import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { BACKEND_ORDER, initBackend, type BackendName } from '../../src/engine/backend';
+import {
+  BACKEND_ORDER,
+  autoPlan,
+  initAutoBackend,
+  initBackend,
+  probeDevice,
+  type BackendName,
+  type DeviceProbe,
+} from '../../src/engine/backend';
 
 beforeAll(() => {
   // Registers nothing new: importing the wasm package above registered 'wasm'; Node needs an
@@ -109,5 +117,70 @@ describe('initBackend (Node: wasm and cpu registered, webgpu/webgl not)', () => 
     expect(seen).toEqual(['wasm', 'cpu']);
     expect(r.backend).toBe('cpu');
     expect(r.attempts[0]).toEqual({ name: 'wasm', ok: false, error: 'threads flag rejected' });
+  });
+});
+
+describe('Auto without calibration: the backend known to be fastest for the device class', () => {
+  const probe = (p: Partial<DeviceProbe>): DeviceProbe => ({
+    webgpu: 'none',
+    webgpuDetail: 'no adapter',
+    webgl: 'none',
+    webglDetail: 'no WebGL context',
+    ...p,
+  });
+
+  it('a hardware WebGPU adapter goes first; a hardware WebGL renderer next; else WASM', () => {
+    expect(autoPlan(probe({ webgpu: 'hardware', webgl: 'hardware' }))).toEqual({
+      order: ['webgpu', 'webgl', 'wasm', 'cpu'],
+      reason: 'webgpu-gpu',
+    });
+    expect(autoPlan(probe({ webgpu: 'software', webgl: 'hardware' }))).toEqual({
+      order: ['webgl', 'wasm', 'cpu', 'webgpu'],
+      reason: 'webgl-gpu',
+    });
+    // This machine: SwiftShader behind both (with --enable-unsafe-webgpu) or no adapter at all.
+    for (const webgpu of ['none', 'software'] as const) {
+      const plan = autoPlan(probe({ webgpu, webgl: 'software' }));
+      expect(plan.reason).toBe('no-gpu');
+      expect(plan.order[0]).toBe('wasm');
+      // Software GPU emulations are the last resort, after plain-JS CPU.
+      expect(plan.order.indexOf('cpu')).toBeLessThan(plan.order.indexOf('webgl'));
+    }
+  });
+
+  it('probes Node as a device without WebGPU or WebGL', async () => {
+    const p = await probeDevice();
+    expect(p.webgpu).toBe('none');
+    expect(p.webgl).toBe('none');
+    expect(p.webglDetail).toMatch(/OffscreenCanvas/);
+  });
+
+  it('starts on WASM with the no-GPU reason, and a missing WebGPU adapter is still noticed', async () => {
+    // WebGPU registered (as in the browser build) but without an adapter.
+    tf.registerBackend('webgpu', () => {
+      throw new Error('Cannot read properties of null (reading features)');
+    });
+    try {
+      const r = await initAutoBackend({ probe: probe({ webgl: 'software' }) });
+      expect(r.backend).toBe('wasm');
+      expect(tf.getBackend()).toBe('wasm');
+      expect(r.auto?.reason).toBe('no-gpu');
+      // WebGPU was never initialised (no slow probe of a software adapter), only reported.
+      expect(r.attempts).toEqual([
+        { name: 'webgpu', ok: false, error: 'no adapter' },
+        { name: 'wasm', ok: true },
+      ]);
+      expect(r.notice).toBe('WebGPU is not available in this browser (no adapter); using WASM.');
+      expect(await sumOnActive()).toBe(6);
+    } finally {
+      tf.removeBackend('webgpu');
+    }
+  });
+
+  it('a software WebGPU adapter is not a failure: no notice, WASM first', async () => {
+    const r = await initAutoBackend({ probe: probe({ webgpu: 'software', webgl: 'software' }) });
+    expect(r.backend).toBe('wasm');
+    expect(r.notice).toBeUndefined();
+    expect(r.attempts).toEqual([{ name: 'wasm', ok: true }]);
   });
 });
