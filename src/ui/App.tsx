@@ -12,7 +12,7 @@ import {
   startTransition,
   type DragEvent,
 } from 'react';
-import type { BackendPreference } from '../engine/backendNames';
+import type { BackendName, BackendPreference } from '../engine/backendNames';
 import { previewCsv, type CsvPreview } from '../engine/data/preview';
 import type { TrainConfig, TrainResult } from '../engine/train/types';
 import type {
@@ -116,6 +116,8 @@ function Playground() {
   const setPhase = useCallback((p: Phase) => startTransition(() => setPhaseNow(p)), []);
   const [error, setError] = useState<string | null>(null);
   const [ready, setReady] = useState<ReadyMessage | null>(null);
+  // Auto's calibrated backend (BackendSpeeds): used from the next fresh run on.
+  const [calibrated, setCalibrated] = useState<BackendName | null>(null);
 
   // Data.
   const [files, setFiles] = useState<CsvFiles>({ train: null, val: null, test: null });
@@ -344,12 +346,28 @@ function Playground() {
         setResult(null);
         live.reset(live.getSnapshot().series.taskNames);
       }
-      setReady(await client.call({ type: 'init', backend: pref }));
+      const backend = pref === 'auto' && calibrated !== null ? calibrated : pref;
+      setReady(await client.call({ type: 'init', backend }));
     } catch (e) {
       setError(describeError(e));
     } finally {
       setPhase('idle');
     }
+  };
+
+  /**
+   * Auto: a fresh run starts on the calibrated backend when it differs from the current one (the
+   * calibration may have finished while a model was kept). The old model is dropped first: its
+   * weights live on the old backend.
+   */
+  const applyCalibrated = async (c: WorkerClient): Promise<void> => {
+    if (stateRef.current.backend !== 'auto' || calibrated === null) return;
+    if (ready === null || ready.backend === calibrated) return;
+    if (session !== null) {
+      await c.call({ type: 'reset' });
+      setSession(null);
+    }
+    setReady(await c.call({ type: 'init', backend: calibrated }));
   };
 
   /** Events of the training session (any request: train, step). */
@@ -426,6 +444,7 @@ function Playground() {
     if (!cont) setResult(null);
     setPhase('training');
     try {
+      if (!cont) await applyCalibrated(client);
       const done = await client.call(
         {
           type: 'train',
@@ -454,6 +473,8 @@ function Playground() {
     setPhase('stepping');
     let finishNow = false;
     try {
+      // A step that starts a new model is a fresh run too.
+      if (!wasPaused && (session === null || result !== null)) await applyCalibrated(client);
       const s =
         (session !== null && result === null ? session.experiment : null) ?? stateRef.current;
       const r = await client.call(
@@ -597,8 +618,13 @@ function Playground() {
         />
         <BackendSpeeds
           client={client}
+          ready={phase === 'switching' ? null : ready}
+          auto={state.backend === 'auto'}
+          calibrated={calibrated}
           onFastest={(b) => {
-            // "Auto" = the fastest measured backend; never under a session or a running job.
+            setCalibrated(b);
+            // "Auto" = the fastest measured backend; never under a session or a running job
+            // (those switch at the next fresh run: applyCalibrated).
             if (client === null || state.backend !== 'auto' || phase !== 'idle') return;
             if (session !== null || ready?.backend === b) return;
             client

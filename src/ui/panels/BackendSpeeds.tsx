@@ -1,30 +1,48 @@
 /**
- * "Backend speeds": at start (and after an engine restart) the worker trains a few MMoE steps on
- * every backend; the line shows samples/s per backend and the fastest, which the page uses while
- * the Backend select says "Auto". The user overrides it with that select.
+ * "Backend speeds" and why Auto runs where it does. Auto starts at once on the backend known to
+ * be fastest for this kind of device (the worker's probe: a GPU → WebGPU/WebGL, none → WASM). In
+ * the background a second, short-lived worker trains a few MMoE steps on every backend; the
+ * fastest measured is then used by Auto for the next run (the page applies it). Measuring in a
+ * worker of its own means Train never waits for the calibration, and a run never lands on a slow
+ * backend because a calibration happened to be running. The user overrides with the select.
  */
 import { useEffect, useLayoutEffect, useRef, useState } from 'react';
 import { BACKEND_LABELS, type BackendName } from '../../engine/backendNames';
-import type { BackendSpeed } from '../../worker/protocol';
-import { useI18n } from '../i18n';
-import type { WorkerClient } from '../workerClient';
+import type { AccelKind } from '../../engine/backend';
+import type { BackendSpeed, ReadyMessage } from '../../worker/protocol';
+import { describeBackend } from '../format';
+import { useI18n, type I18n } from '../i18n';
+import { WorkerClient } from '../workerClient';
 
-/** Every backend, fastest first in a typical machine without a GPU; few steps keep it short. */
+/** Every backend; few steps keep the whole calibration short. */
 const CANDIDATES: BackendName[] = ['webgpu', 'webgl', 'wasm', 'cpu'];
 const STEPS = 3;
 const BATCH = 32;
 
 export function BackendSpeeds({
   client,
+  ready,
+  auto,
+  calibrated,
   onFastest,
 }: {
+  /** The training worker: a new one (engine restart) is measured again. */
   client: WorkerClient | null;
-  /** Called once per worker with the fastest backend measured. */
+  /** What the training worker runs on now. */
+  ready: ReadyMessage | null;
+  /** The Backend select says "Auto". */
+  auto: boolean;
+  /** The fastest backend measured so far (the page's copy, kept for the next run). */
+  calibrated: BackendName | null;
+  /** Called once per measurement with the fastest backend. */
   onFastest: (backend: BackendName) => void;
 }) {
   const { t } = useI18n();
   const [speeds, setSpeeds] = useState<{ client: WorkerClient; list: BackendSpeed[] } | null>(null);
   const [fastest, setFastest] = useState<BackendName | null>(null);
+  // The first "ready" with the device probe: later explicit inits (the calibrated choice) have none.
+  const [probe, setProbe] = useState<ReadyMessage['auto'] | null>(null);
+  if (ready?.auto !== undefined && ready.auto !== probe) setProbe(ready.auto);
   // The latest callback: the measurement runs once per worker, the page's state moves on.
   const onFastestRef = useRef(onFastest);
   useLayoutEffect(() => {
@@ -34,23 +52,28 @@ export function BackendSpeeds({
   useEffect(() => {
     if (client === null) return;
     let stale = false;
-    // One request per backend: a Train clicked meanwhile is queued between two of them instead
-    // of waiting for the whole calibration.
+    // Its own worker: the training worker stays free for Train meanwhile.
+    const meter = new WorkerClient();
     void (async () => {
       const list: BackendSpeed[] = [];
       try {
         for (const backend of CANDIDATES) {
-          const r = await client.call({
+          const r = await meter.call({
             type: 'calibrate',
             backends: [backend],
             steps: STEPS,
             batchSize: BATCH,
           });
           list.push(...r.speeds);
+          if (stale) return;
+          setSpeeds({ client, list: [...list] });
         }
       } catch {
-        // The engine crashed or was replaced: the restarted one measures again.
+        // The page moved on (engine restart, unmount): the next worker measures again.
         return;
+      } finally {
+        // Its tfjs backends, WebGL context and WASM threads go with it.
+        meter.dispose();
       }
       if (stale) return;
       const best = list
@@ -59,34 +82,71 @@ export function BackendSpeeds({
           (a, b) => (a === null || (b.samplesPerSec ?? 0) > (a.samplesPerSec ?? 0) ? b : a),
           null,
         );
-      setSpeeds({ client, list });
       setFastest(best?.backend ?? null);
       if (best !== null) onFastestRef.current(best.backend);
     })();
     return () => {
       stale = true;
+      meter.dispose();
     };
   }, [client]);
 
   const current = speeds !== null && speeds.client === client ? speeds.list : null;
+  const done = current !== null && current.length === CANDIDATES.length;
   return (
-    <p className="muted backend-speeds" title={t('speeds.tooltip')} aria-live="polite">
-      <strong>{t('speeds.title')}:</strong>{' '}
-      {current === null
-        ? t('speeds.measuring')
-        : current
-            .map(
-              (s) =>
-                `${BACKEND_LABELS[s.backend]} ${
-                  s.samplesPerSec === null
-                    ? t('speeds.unavailable')
-                    : t('speeds.unit', { value: s.samplesPerSec.toLocaleString('en') })
-                }`,
-            )
-            .join(' · ') +
-          (fastest === null
-            ? ''
-            : ` — ${t('speeds.chosen', { backend: BACKEND_LABELS[fastest] })}`)}
-    </p>
+    <>
+      <p className="muted backend-speeds" title={t('speeds.tooltip')} aria-live="polite">
+        <strong>{t('speeds.title')}:</strong>{' '}
+        {current === null
+          ? t('speeds.measuring')
+          : current
+              .map(
+                (s) =>
+                  `${BACKEND_LABELS[s.backend]} ${
+                    s.samplesPerSec === null
+                      ? t('speeds.unavailable')
+                      : t('speeds.unit', { value: s.samplesPerSec.toLocaleString('en') })
+                  }`,
+              )
+              .join(' · ') +
+            (!done ? ' …' : '') +
+            (done && fastest !== null
+              ? ` — ${t('speeds.chosen', { backend: BACKEND_LABELS[fastest] })}`
+              : '')}
+      </p>
+      {auto && ready !== null && (
+        <p className="muted auto-choice" aria-live="polite" title={probeDetail(probe)}>
+          {autoLine(t, ready, calibrated, probe)}
+        </p>
+      )}
+    </>
   );
+}
+
+/** The full probe strings (adapter, renderer) for the tooltip. */
+function probeDetail(probe: ReadyMessage['auto'] | null): string | undefined {
+  if (probe == null) return undefined;
+  return `WebGPU: ${probe.probe.webgpuDetail} · WebGL: ${probe.probe.webglDetail}`;
+}
+
+/** "Auto: WASM for now — no GPU found …" / "Auto: WASM, the fastest in the speed check." */
+export function autoLine(
+  t: I18n['t'],
+  ready: ReadyMessage,
+  calibrated: BackendName | null,
+  probe: ReadyMessage['auto'] | null,
+): string {
+  const backend = describeBackend(ready.backend, ready.wasmThreads);
+  if (calibrated !== null) {
+    return calibrated === ready.backend
+      ? t('auto.calibrated', { backend })
+      : t('auto.nextRun', { fastest: BACKEND_LABELS[calibrated], backend });
+  }
+  if (probe == null) return t('auto.measuring', { backend });
+  const kind = (k: AccelKind) => t(`auto.kind.${k}`);
+  const why = t(`auto.why.${probe.reason}`, {
+    webgpu: kind(probe.probe.webgpu),
+    webgl: kind(probe.probe.webgl),
+  });
+  return t('auto.interim', { backend, why });
 }
