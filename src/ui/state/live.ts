@@ -40,6 +40,8 @@ export class LiveStore {
   private seq = 0;
   /** The latest publication must reach every subscriber (reset, end of a run or step). */
   private forced = true;
+  /** Publications left that skip the batching delay (reset for each run). */
+  private fastPublications = 2;
 
   subscribe = (listener: () => void): (() => void) => {
     this.listeners.add(listener);
@@ -51,6 +53,7 @@ export class LiveStore {
   /** Clears everything for a new run (or new data) with these tasks. */
   reset(taskNames: readonly string[], gateLayout: GateLayout[] = []): void {
     this.cancel();
+    this.fastPublications = 2;
     this.publish({
       series: emptySeries(taskNames),
       gates: null,
@@ -108,7 +111,11 @@ export class LiveStore {
 
   private schedule(): void {
     if (this.timer === null) {
-      this.timer = setTimeout(() => this.publishBuffered(false), FLUSH_INTERVAL_MS);
+      // A run's first two publications (its first AUC line segment) go out at once, so the
+      // chart shows a curve right after Train; later events are batched.
+      const fast = this.fastPublications > 0;
+      if (fast) this.fastPublications--;
+      this.timer = setTimeout(() => this.publishBuffered(false), fast ? 0 : FLUSH_INTERVAL_MS);
     }
   }
 
