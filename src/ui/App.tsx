@@ -618,6 +618,7 @@ function Playground() {
         />
         <BackendSpeeds
           client={client}
+          idle={phase === 'idle' || phase === 'paused'}
           ready={phase === 'switching' ? null : ready}
           auto={state.backend === 'auto'}
           calibrated={calibrated}

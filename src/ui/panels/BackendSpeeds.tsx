@@ -4,7 +4,8 @@
  * the background a second, short-lived worker trains a few MMoE steps on every backend; the
  * fastest measured is then used by Auto for the next run (the page applies it). Measuring in a
  * worker of its own means Train never waits for the calibration, and a run never lands on a slow
- * backend because a calibration happened to be running. The user overrides with the select.
+ * backend because a calibration happened to be running; it measures only while the page is idle
+ * (between two backends it waits for a run to end). The user overrides with the select.
  */
 import { useEffect, useLayoutEffect, useRef, useState } from 'react';
 import { BACKEND_LABELS, type BackendName } from '../../engine/backendNames';
@@ -21,6 +22,7 @@ const BATCH = 32;
 
 export function BackendSpeeds({
   client,
+  idle,
   ready,
   auto,
   calibrated,
@@ -28,6 +30,11 @@ export function BackendSpeeds({
 }: {
   /** The training worker: a new one (engine restart) is measured again. */
   client: WorkerClient | null;
+  /**
+   * The page is not loading, training or checking: measuring then competes with nothing. On a
+   * 2-core machine a measurement next to a run would slow the run and skew the measurement.
+   */
+  idle: boolean;
   /** What the training worker runs on now. */
   ready: ReadyMessage | null;
   /** The Backend select says "Auto". */
@@ -45,8 +52,15 @@ export function BackendSpeeds({
   if (ready?.auto !== undefined && ready.auto !== probe) setProbe(ready.auto);
   // The latest callback: the measurement runs once per worker, the page's state moves on.
   const onFastestRef = useRef(onFastest);
+  const idleRef = useRef(idle);
+  const wakeRef = useRef<(() => void) | null>(null);
   useLayoutEffect(() => {
     onFastestRef.current = onFastest;
+    idleRef.current = idle;
+    if (idle) {
+      wakeRef.current?.();
+      wakeRef.current = null;
+    }
   });
 
   useEffect(() => {
@@ -54,10 +68,20 @@ export function BackendSpeeds({
     let stale = false;
     // Its own worker: the training worker stays free for Train meanwhile.
     const meter = new WorkerClient();
+    /** Resolves when the page is idle (at once if it is). */
+    const whenIdle = () =>
+      idleRef.current
+        ? Promise.resolve()
+        : new Promise<void>((resolve) => {
+            wakeRef.current = resolve;
+          });
     void (async () => {
       const list: BackendSpeed[] = [];
       try {
         for (const backend of CANDIDATES) {
+          // Between two backends, wait while a run (or a data load, a check) is going on.
+          await whenIdle();
+          if (stale) return;
           const r = await meter.call({
             type: 'calibrate',
             backends: [backend],
@@ -88,6 +112,9 @@ export function BackendSpeeds({
     return () => {
       stale = true;
       meter.dispose();
+      // Lets a loop waiting for idle see that it is stale.
+      wakeRef.current?.();
+      wakeRef.current = null;
     };
   }, [client]);
 
