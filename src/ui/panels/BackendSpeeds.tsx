@@ -142,18 +142,12 @@ export function BackendSpeeds({
               : '')}
       </p>
       {auto && ready !== null && (
-        <p className="muted auto-choice" aria-live="polite" title={probeDetail(probe)}>
+        <p className="muted auto-choice" aria-live="polite">
           {autoLine(t, ready, calibrated, probe)}
         </p>
       )}
     </>
   );
-}
-
-/** The full probe strings (adapter, renderer) for the tooltip. */
-function probeDetail(probe: ReadyMessage['auto'] | null): string | undefined {
-  if (probe == null) return undefined;
-  return `WebGPU: ${probe.probe.webgpuDetail} · WebGL: ${probe.probe.webglDetail}`;
 }
 
 /** "Auto: WASM for now — no GPU found …" / "Auto: WASM, the fastest in the speed check." */
@@ -163,7 +157,7 @@ export function autoLine(
   calibrated: BackendName | null,
   probe: ReadyMessage['auto'] | null,
 ): string {
-  const backend = describeBackend(ready.backend, ready.wasmThreads);
+  const backend = describeBackend(ready.backend, ready.wasmThreads, t);
   if (calibrated !== null) {
     return calibrated === ready.backend
       ? t('auto.calibrated', { backend })
