@@ -5,13 +5,16 @@
  *     real files; a test row is predicted with a plain verdict.
  * (iv) While training, the main thread has no task over 50 ms (PerformanceObserver 'longtask',
  *      from the Train click to "Done"); uploading and parsing (in the worker) never freeze it.
+ * Dropping files on the page: real bytes of the video file in a DataTransfer, dropped on the data
+ * panel (the page is the drop target), load, preview and train; a dropped malformed file shows
+ * its line and column.
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { readFileSync } from 'node:fs';
-import type { Browser } from 'playwright-core';
+import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, inject, it } from 'vitest';
 import {
   download,
@@ -171,5 +174,85 @@ it('uploads the video file, trains MMoE one epoch with live AUC, gates, board, e
   await verdict.waitFor({ timeout: 30_000 });
   expect(await page.getByText(/True labels: completion = [01], like = [01]/).count()).toBe(1);
 
+  expect(errors).toEqual([]);
+});
+
+/**
+ * Drops `files` on `target` as a user's drag from the file manager would: dragenter, dragover and
+ * drop with a DataTransfer holding real File objects built in the page from these bytes.
+ */
+async function dropFiles(page: Page, target: Locator, files: { name: string; text: string }[]) {
+  const dataTransfer = await page.evaluateHandle((list) => {
+    const dt = new DataTransfer();
+    for (const f of list) dt.items.add(new File([f.text], f.name, { type: 'text/csv' }));
+    return dt;
+  }, files);
+  for (const type of ['dragenter', 'dragover', 'drop']) {
+    await target.dispatchEvent(type, { dataTransfer });
+  }
+  await dataTransfer.dispose();
+}
+
+it('drop on the page: a dropped CSV is previewed, loaded and trained; a dropped malformed file shows line and column', async () => {
+  const { page, errors } = await openApp(browser, inject('baseUrl'));
+  await waitForBackend(page);
+  await page.getByText(/rows · \d+ features/).waitFor({ timeout: 60_000 });
+  // Built-in data is selected: the drop itself switches the source to CSV files.
+  expect(await page.getByLabel('Data source').inputValue()).not.toBe('csv');
+
+  // The first 3,000 rows of the real video validation file.
+  const rows = gunzipSync(readFileSync('/work/shared/data/video/val.csv.gz'))
+    .toString('latin1')
+    .split('\n')
+    .slice(0, 3000);
+  const dataPanel = page.getByRole('region', { name: '1 · Data' });
+  await dropFiles(page, dataPanel, [{ name: 'dropped-video.csv', text: rows.join('\n') + '\n' }]);
+
+  expect(await page.getByLabel('Data source').inputValue()).toBe('csv');
+  expect(await dataPanel.getByText('dropped-video.csv', { exact: true }).count()).toBe(1);
+  const preview = page.getByRole('table', { name: /First rows of the training file/ });
+  await expect.poll(() => preview.count(), { timeout: 30_000 }).toBe(1);
+  expect(await preview.locator('caption').textContent()).toMatch(/501 columns, no header row/);
+  // The preview shows the file's own first row: its two labels and first feature value.
+  const first = rows[0].split(',');
+  const cells = await preview.locator('tbody tr').first().locator('td').allTextContents();
+  expect(cells.slice(0, 2).map(Number)).toEqual(first.slice(0, 2).map(Number));
+
+  await page.getByLabel('Validation share (%)').fill('20');
+  await page.getByLabel('Test share (%)').fill('10');
+  await page.getByRole('button', { name: 'Load data' }).click();
+  const fmt = (v: number) => v.toLocaleString('en-US');
+  const dataStatus = page.getByText(/rows · 499 features · tasks: completion .*, like /);
+  await dataStatus.waitFor({ timeout: 60_000 });
+  expect(await dataStatus.textContent()).toContain(`${fmt(3000)} rows · 499 features`);
+  expect(await dataStatus.textContent()).toContain(
+    `split ${fmt(2100)} / ${fmt(600)} / ${fmt(300)}`,
+  );
+
+  await page.getByLabel('Backend', { exact: true }).selectOption('wasm');
+  await waitForBackend(page, 90_000);
+  await page.getByLabel('Model', { exact: true }).selectOption('mmoe');
+  await page.getByLabel('Epochs', { exact: true }).fill('1');
+  await page.getByLabel('Batch size', { exact: true }).fill('128');
+  await page.getByRole('button', { name: 'Train', exact: true }).click();
+  await waitForTrainingStatus(page, /^Done after 1 epoch/);
+  const aucChart = page.getByRole('img', { name: /^AUC per task: latest validation AUC: / });
+  await expect
+    .poll(async () => (await aucChart.getAttribute('aria-label'))?.match(/at epoch 1/g)?.length, {
+      timeout: 10_000,
+    })
+    .toBe(2);
+  expect(await page.locator('table.board tbody tr').count()).toBe(1);
+
+  // A malformed file dropped next: the third row's third cell is not a number.
+  await dropFiles(page, dataPanel, [
+    { name: 'broken-drop.csv', text: '1,0,0.5,2\n0,1,0.25,3\n1,1,abc,4\n0,0,0.75,5\n' },
+  ]);
+  await dataPanel.getByText('broken-drop.csv', { exact: true }).waitFor({ timeout: 10_000 });
+  await page.getByRole('button', { name: 'Load data' }).click();
+  const alert = page.getByRole('alert').filter({ hasText: 'broken-drop.csv' });
+  await alert.waitFor({ timeout: 30_000 });
+  expect(await alert.textContent()).toMatch(/line 3, column 3/);
+  expect(await alert.textContent()).toMatch(/abc/);
   expect(errors).toEqual([]);
 });
