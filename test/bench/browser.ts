@@ -33,6 +33,25 @@ const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const BATCHES = [32, 512];
 const BACKENDS = ['webgpu', 'webgl', 'wasm', 'cpu'] as const;
 type Backend = (typeof BACKENDS)[number];
+/**
+ * Quick runs while working on speed (the default, without these, is the full bench):
+ * BENCH_ONLY=train measures training speed only, prints it and writes no results files;
+ * BENCH_BACKENDS=wasm,cpu and BENCH_MODELS=mmoe narrow it down; BENCH_NAIVE=0 skips fused vs naive.
+ */
+const listEnv = (name: string): string[] | null =>
+  process.env[name] ? process.env[name].split(',').map((v) => v.trim()) : null;
+const ONLY_TRAIN = process.env.BENCH_ONLY === 'train';
+if (process.env.BENCH_ONLY !== undefined && !ONLY_TRAIN) {
+  throw new Error(`BENCH_ONLY: only "train" is supported, got "${process.env.BENCH_ONLY}"`);
+}
+const benchBackends = listEnv('BENCH_BACKENDS');
+for (const b of benchBackends ?? []) {
+  if (!(BACKENDS as readonly string[]).includes(b)) {
+    throw new Error(`BENCH_BACKENDS: unknown backend "${b}" (known: ${BACKENDS.join(', ')})`);
+  }
+}
+const RUN_BACKENDS = BACKENDS.filter((b) => benchBackends === null || benchBackends.includes(b));
+const RUN_NAIVE = process.env.BENCH_NAIVE !== '0';
 /** Timed steps per batch size: WebGPU on the software adapter and plain-JS CPU are slow. */
 const STEPS: Record<Backend, Record<number, number>> = {
   wasm: { 32: 150, 512: 30 },
@@ -165,9 +184,12 @@ async function main() {
       { type: 'init', backend: 'wasm' },
       'ready',
     );
-    const models = ready.final.models.map((m) => m.name);
+    const onlyModels = listEnv('BENCH_MODELS');
+    const models = ready.final.models
+      .map((m) => m.name)
+      .filter((m) => onlyModels === null || onlyModels.includes(m));
     const results: Record<string, BenchResult> = {};
-    for (const backend of BACKENDS) {
+    for (const backend of RUN_BACKENDS) {
       const tb = Date.now();
       const r = await call<{ result: BenchResult }>(
         page,
@@ -177,8 +199,8 @@ async function main() {
           models,
           batches: BATCHES,
           steps: STEPS[backend],
-          naive: true,
-          matMul: backend !== 'webgpu' && backend !== 'cpu',
+          naive: RUN_NAIVE,
+          matMul: !ONLY_TRAIN && backend !== 'webgpu' && backend !== 'cpu',
         },
         'benchResult',
       );
@@ -186,6 +208,19 @@ async function main() {
       console.log(
         `${backend} (${round((Date.now() - tb) / 1000, 1)} s): ${JSON.stringify(r.final.result)}`,
       );
+    }
+
+    if (ONLY_TRAIN) {
+      for (const [b, r] of Object.entries(results)) {
+        const ratios = Object.entries(r.fused).map(
+          ([batch, v]) => `b${batch} ${round(v.fused / v.naive, 2)}×`,
+        );
+        console.log(`${b}: ${JSON.stringify(r.trainSamplesPerS)} fused/naive ${ratios.join(', ')}`);
+      }
+      console.log(
+        `BENCH_ONLY=train: no results files written (${round((Date.now() - t0) / 1000)} s)`,
+      );
+      return;
     }
 
     // ---- 2. CSV parse speed and memory with the full train file
