@@ -184,6 +184,58 @@ describe.each(BACKENDS)('hand-written gradients on %s', (backend) => {
     expect(tf.memory().numTensors).toBe(before);
   });
 
+  it('mixtureOfExperts with a reach (PLE) matches placing the gates by hand', async () => {
+    await useNodeBackend(backend);
+    const before = tf.memory().numTensors;
+    const store = new ParamStore(7);
+    // 1 shared + 2 experts per task, 2 tasks: gate k reaches [0, 1 + 2k, 2 + 2k].
+    const reach = [
+      [0, 1, 2],
+      [0, 3, 4],
+    ];
+    const experts = expertBank(store, 'e', 5, 6, [3], true);
+    const gates = gateBank(store, 'g', 2, 6, [], 3, true);
+    tf.tidy(() => {
+      store.variables.forEach((v, i) => {
+        if (v.rank === 1) v.assign(rand(v.shape, 40 + i));
+      });
+      const x = rand([7, 6], 41) as tf.Tensor2D;
+      const up = tf.variable(rand([7, 6], 42));
+      const placed = (input: tf.Tensor2D): tf.Tensor3D => {
+        const local = gateForward(gates, input); // [B, 2, 3]
+        const rows = reach.map((r, k) => {
+          const cols = Array.from({ length: 5 }, (_, e) => {
+            const j = r.indexOf(e);
+            return j < 0 ? tf.zeros([7, 1, 1]) : tf.slice(local, [0, k, j], [-1, 1, 1]);
+          });
+          return tf.concat(cols, 2);
+        });
+        return tf.concat(rows, 1) as tf.Tensor3D;
+      };
+      const loss = (fused: boolean) => () => {
+        const input = tf.mul(x, up) as tf.Tensor2D;
+        const m = fused
+          ? mixtureOfExperts(input, experts, gates, reach)
+          : mix(placed(input), bankForward(experts, input));
+        return tf.sum(tf.mul(m, tf.range(0, m.size).reshape(m.shape))) as tf.Scalar;
+      };
+      const list = [...store.variables, up];
+      const a = tf.variableGrads(loss(true), list);
+      const b = tf.variableGrads(loss(false), list);
+      expect(relDiff(a.value, b.value)).toBeLessThan(1e-5);
+      for (const v of list) expect(relDiff(a.grads[v.name], b.grads[v.name])).toBeLessThan(1e-5);
+      expect(() =>
+        mixtureOfExperts(x, experts, gates, [
+          [0, 1, 5],
+          [0, 3, 4],
+        ]),
+      ).toThrow(/reach/);
+      up.dispose();
+    });
+    store.variables.forEach((v) => v.dispose());
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
   it('mix and the fused loss match tfjs gradients', async () => {
     await useNodeBackend(backend);
     const before = tf.memory().numTensors;

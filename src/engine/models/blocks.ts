@@ -318,7 +318,7 @@ export function mix(gates: tf.Tensor3D, experts: tf.Tensor3D): tf.Tensor3D {
 }
 
 /** Whether experts and gates fit mixtureOfExperts's one-op form (one layer each, shared input). */
-function fusableMixture(experts: Bank, gates: Bank): boolean {
+export function fusableMixture(experts: Bank, gates: Bank): boolean {
   return (
     experts.sharedInput &&
     gates.sharedInput &&
@@ -330,23 +330,56 @@ function fusableMixture(experts: Bank, gates: Bank): boolean {
 }
 
 /**
- * The mixture stage of MMoE: E experts (ReLU layers) and G softmax gates on the same x [B, F],
- * → mixed [B, G, H] = gates [B, G, E] · experts [B, E, H]. Same maths as
+ * The mixture stage of MMoE and of PLE's first level: E experts (ReLU layers) and G softmax gates
+ * on the same x [B, F], → mixed [B, G, H] = gates [B, G, E] · experts [B, E, H]. Same maths as
  * mix(gateForward(gates, x), bankForward(experts, x)).
+ *
+ * `reach` (PLE): gate g has K < E outputs, and output k weighs expert reach[g][k]; every other
+ * expert gets weight exactly 0. The placement is a matMul with a constant 0/1 matrix
+ * [G·K, G·E] (each output is one 1·w plus exact zeros, so the weights are unchanged).
  *
  * With one-layer experts and gates (the PaddleRec presets) this is ONE op with a hand-written
  * gradient: forward 2 matMuls + softmax + 1 batched matMul; backward without the Reshape /
  * Transpose / Identity chains that a chain of generic ops records (x is transposed once for both
- * weight gradients, only ex, g and x are saved). Deeper experts or gates take the generic path.
+ * weight gradients, only what the backward reads is saved). Deeper experts or gates take the
+ * generic path (the caller places PLE's gates itself there).
  */
-export function mixtureOfExperts(x: tf.Tensor2D, experts: Bank, gates: Bank): tf.Tensor3D {
-  if (!fusableMixture(experts, gates)) return mix(gateForward(gates, x), bankForward(experts, x));
+export function mixtureOfExperts(
+  x: tf.Tensor2D,
+  experts: Bank,
+  gates: Bank,
+  reach?: number[][],
+): tf.Tensor3D {
   const batch = x.shape[0];
   const E = experts.count;
   const H = experts.sizes[0];
   const G = gates.count;
-  if (gates.sizes[0] !== E) {
-    throw new Error(`mixture: ${G} gates of ${gates.sizes[0]} outputs for ${E} experts`);
+  const K = gates.sizes[gates.sizes.length - 1];
+  if (reach) {
+    const ok =
+      reach.length === G &&
+      reach.every((r) => r.length === K && r.every((e) => Number.isInteger(e) && e >= 0 && e < E));
+    if (!ok)
+      throw new Error(`mixture: reach must list ${K} of ${E} experts for each of ${G} gates`);
+  } else if (K !== E) {
+    throw new Error(`mixture: ${G} gates of ${K} outputs for ${E} experts`);
+  }
+  if (!fusableMixture(experts, gates)) {
+    if (reach) throw new Error('mixture: gates with a reach need one-layer experts and gates');
+    return mix(gateForward(gates, x), bankForward(experts, x));
+  }
+  // Placement [G·K, G·E] and its transpose: row g·K + k has its 1 in column g·E + reach[g][k].
+  let place: Float32Array | null = null;
+  let placeT: Float32Array | null = null;
+  if (reach) {
+    place = new Float32Array(G * K * G * E);
+    placeT = new Float32Array(G * K * G * E);
+    reach.forEach((r, g) =>
+      r.forEach((e, k) => {
+        place![(g * K + k) * G * E + g * E + e] = 1;
+        placeT![(g * E + e) * G * K + g * K + k] = 1;
+      }),
+    );
   }
   const withDx = needsGradient(x);
   const { kernel: we, bias: be } = experts.layers[0];
@@ -355,19 +388,33 @@ export function mixtureOfExperts(x: tf.Tensor2D, experts: Bank, gates: Bank): tf
     const save = args[args.length - 1] as tf.GradSaveFunc;
     const [wE, bE, wG, bG] = args as tf.Tensor2D[];
     const ex = tf.reshape(tf.relu(tf.add(tf.matMul(x, wE), bE)), [batch, E, H]) as tf.Tensor3D;
-    const g = tf.softmax(tf.reshape(tf.add(tf.matMul(x, wG), bG), [batch, G, E])) as tf.Tensor3D;
+    const g = tf.softmax(tf.reshape(tf.add(tf.matMul(x, wG), bG), [batch, G, K])) as tf.Tensor3D;
+    const full = place
+      ? (tf.reshape(tf.matMul(tf.reshape(g, [batch, G * K]), tf.tensor2d(place, [G * K, G * E])), [
+          batch,
+          G,
+          E,
+        ]) as tf.Tensor3D)
+      : g;
     // x too: it may be an intermediate that the forward's tidy frees (see affine).
-    save([ex, g, x]);
+    save(place ? [ex, g, x, full] : [ex, g, x]);
     return {
-      value: tf.matMul(g, ex) as tf.Tensor3D,
+      value: tf.matMul(full, ex) as tf.Tensor3D,
       gradFunc: (dy: tf.Tensor3D, saved: tf.Tensor[]) => {
         const [exS, gS, xS] = saved as [tf.Tensor3D, tf.Tensor3D, tf.Tensor2D];
-        const dg = matMulT(dy, exS, false, true); // [B, G, E]
-        const de = matMulT(gS, dy, true, false); // [B, E, H]
-        // Softmax: dz = g ⊙ (dg − Σ_e dg ⊙ g); ReLU: passes where the output is positive.
+        const fullS = (placeT ? saved[3] : gS) as tf.Tensor3D;
+        const dFull = matMulT(dy, exS, false, true); // [B, G, E]
+        const de = matMulT(fullS, dy, true, false); // [B, E, H]
+        const dg = placeT
+          ? (tf.reshape(
+              tf.matMul(tf.reshape(dFull, [batch, G * E]), tf.tensor2d(placeT, [G * E, G * K])),
+              [batch, G, K],
+            ) as tf.Tensor3D)
+          : dFull;
+        // Softmax: dz = g ⊙ (dg − Σ_k dg ⊙ g); ReLU: passes where the output is positive.
         const dzG = tf.reshape(tf.mul(gS, tf.sub(dg, tf.sum(tf.mul(dg, gS), -1, true))), [
           batch,
-          G * E,
+          G * K,
         ]) as tf.Tensor2D;
         const dzE = tf.reshape(tf.mul(de, tf.step(exS)), [batch, E * H]) as tf.Tensor2D;
         // One explicit transpose of x for both weight gradients on WASM (see matMulT).

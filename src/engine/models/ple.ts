@@ -14,8 +14,10 @@ import {
   bankForward,
   expertBank,
   gateBank,
+  fusableMixture,
   gateForward,
   mix,
+  mixtureOfExperts,
   towerBank,
   towerForward,
   type Bank,
@@ -87,12 +89,30 @@ export function createPle(config: ModelConfig): MultiTaskModel {
     return tf.concat([tf.tile(shared, [1, S, 1]), perTask], 1) as tf.Tensor3D;
   };
 
-  /** x [B, F] → last level's task mixtures [B, T, H] and the gates of every level. */
-  const trunk = (x: tf.Tensor2D): { tasks: tf.Tensor3D; gates: tf.Tensor3D[] } => {
+  /** Experts each task gate reaches, in its output order: the shared ones, then its own. */
+  const reach = Array.from({ length: T }, (_, k) => [
+    ...Array.from({ length: S }, (_, i) => i),
+    ...Array.from({ length: P }, (_, i) => S + k * P + i),
+  ]);
+
+  /**
+   * x [B, F] → last level's task mixtures [B, T, H] and the gates of every level. Without
+   * `needGates` (forward) a fusable level runs as one op and reports no gates.
+   */
+  const trunk = (
+    x: tf.Tensor2D,
+    needGates: boolean,
+  ): { tasks: tf.Tensor3D; gates: tf.Tensor3D[] } => {
     const gates: tf.Tensor3D[] = [];
     let streams: tf.Tensor3D | null = null; // [B, T+1, H] between levels
     let tasks: tf.Tensor3D | null = null;
     for (const level of levels) {
+      const fuse = !needGates && !streams && !level.sharedGate;
+      if (fuse && fusableMixture(level.experts, level.taskGates)) {
+        // A single level (CGC) of one-layer experts and gates: one op (see mixtureOfExperts).
+        tasks = mixtureOfExperts(x, level.experts, level.taskGates, reach);
+        continue;
+      }
       const taskIn = streams ? tf.slice(streams, [0, 0, 0], [-1, T, -1]) : x;
       const sharedIn = streams ? tf.slice(streams, [0, T, 0], [-1, 1, -1]) : x;
       const experts = bankForward(level.experts, streams ? expertInputs(streams) : x); // [B, E, H]
@@ -111,8 +131,8 @@ export function createPle(config: ModelConfig): MultiTaskModel {
   };
 
   return assembleModel(config, store, {
-    forward: (x) => towerForward(towers, trunk(x).tasks),
-    gates: (x) => trunk(x).gates,
+    forward: (x) => towerForward(towers, trunk(x, false).tasks),
+    gates: (x) => trunk(x, true).gates,
     gateLayout: (taskNames): GateLayout[] => {
       const experts = [
         ...Array.from({ length: S }, (_, i) => `shared ${i + 1}`),
