@@ -120,7 +120,7 @@ it('runs a small sweep and shows the table and chart; the setup is in the URL', 
   expect(errors).toEqual([]);
 });
 
-it('task correlation with the single-task baseline: AUC-vs-ρ chart and the seesaw gains', async () => {
+it('task correlation with the single-task baseline: log loss (default) and AUC against ρ, the seesaw gains', async () => {
   const baseUrl = inject('baseUrl');
   const { page, errors } = await openApp(browser, baseUrl);
   await waitForBackend(page);
@@ -149,8 +149,12 @@ it('task correlation with the single-task baseline: AUC-vs-ρ chart and the sees
   const mid = shared[0];
   for (const c of shared) expect(Math.abs(c - mid) / mid).toBeLessThanOrEqual(0.1);
 
-  const chart = panel.getByRole('figure', { name: 'Test AUC against task correlation' });
+  // Log loss by default (AUC sits near 1 on this generator); AUC one choice away.
+  const chart = panel.getByRole('figure', { name: 'Test log loss against task correlation' });
   await expect.poll(() => chart.locator('.recharts-line').count()).toBe(4);
+  await chart.getByLabel('Plot', { exact: true }).selectOption('auc');
+  const aucChart = panel.getByRole('figure', { name: 'Test AUC against task correlation' });
+  await expect.poll(() => aucChart.locator('.recharts-line').count()).toBe(4);
   const gains = panel.getByRole('figure', { name: 'Gain against single-task (seesaw)' });
   // One bar per task for each of the 3 shared models × 2 correlations.
   await expect.poll(() => gains.locator('.recharts-bar-rectangle').count()).toBe(12);

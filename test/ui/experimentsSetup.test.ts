@@ -80,7 +80,7 @@ describe('result shaping', () => {
       parameterCount: 100,
       taskNames: ['a', 'b'],
       bestEpoch: 1,
-      test: { tasks: aucs.map((auc) => ({ auc, logloss: 0.5 })) },
+      test: { tasks: aucs.map((auc) => ({ auc, logloss: 1 - auc })) },
     }) as unknown as RunResult;
 
   it('correlation points: ascending ρ, one key per model with the mean test AUC', () => {
@@ -94,6 +94,12 @@ describe('result shaping', () => {
     expect(pts[0].mmoe).toBeCloseTo(0.6);
     expect(pts[0].ple).toBeCloseTo(0.8);
     expect(pts[1].mmoe).toBeCloseTo(0.7);
+    // Log loss: the mean of the tasks' test log losses (1 − AUC in these fakes).
+    const loss = correlationPoints(rows, 'logloss');
+    expect(loss.map((p) => p.correlation)).toEqual([0, 1]);
+    expect(loss[0].mmoe).toBeCloseTo(0.4);
+    expect(loss[0].ple).toBeCloseTo(0.2);
+    expect(loss[1].mmoe).toBeCloseTo(0.3);
   });
 
   it('sweep points: experts on x, one key per gate depth', () => {

@@ -3,6 +3,7 @@
  * numbers beside ours), the experiment's chart, and the per-task gain against single-task
  * (seesaw view) when the baseline ran. Tables and charts save as PNG.
  */
+import { useId, useState } from 'react';
 import {
   Bar,
   BarChart,
@@ -24,7 +25,9 @@ import { useI18n } from '../i18n';
 import type { ExperimentOutcome } from '../../worker/protocol';
 import {
   cellOf,
+  CORRELATION_METRICS,
   correlationPoints,
+  type CorrelationMetric,
   fmtStat,
   gainPoints,
   outcomeTasks,
@@ -188,44 +191,7 @@ function OutcomeChart({
     );
   }
   if (outcome.kind === 'correlation') {
-    const models = MODEL_ORDER.filter((m) => outcome.summary.some((r) => r.model === m));
-    return (
-      <ChartFrame
-        title={t('exp.chart.correlation')}
-        what={t('exp.chart.what')}
-        legend={models.map((m, i) => ({ label: modelLabel(m), color: runColor(i) }))}
-        caption={t('exp.chart.correlation.caption')}
-      >
-        <ResponsiveContainer width="100%" height={300}>
-          <LineChart data={correlationPoints(outcome.summary)} margin={{ left: 8, right: 16 }}>
-            <CartesianGrid strokeDasharray="3 3" />
-            <XAxis
-              dataKey="correlation"
-              type="number"
-              domain={[0, 1]}
-              label={{
-                value: t('exp.axis.correlation'),
-                position: 'insideBottomRight',
-                offset: -4,
-              }}
-            />
-            <YAxis domain={['auto', 'auto']} tickFormatter={fmt4} width={64} />
-            <Tooltip formatter={fmt4} />
-            {models.map((m, i) => (
-              <Line
-                key={m}
-                dataKey={m}
-                name={modelLabel(m)}
-                stroke={runColor(i)}
-                strokeWidth={2}
-                dot
-                isAnimationActive={false}
-              />
-            ))}
-          </LineChart>
-        </ResponsiveContainer>
-      </ChartFrame>
-    );
+    return <CorrelationChart outcome={outcome} modelLabel={modelLabel} />;
   }
   const { points, depths } = sweepPoints(outcome.summary);
   return (
@@ -253,6 +219,87 @@ function OutcomeChart({
               key={g}
               dataKey={`g${g}`}
               name={t('exp.legend.gateLayers', { n: g })}
+              stroke={runColor(i)}
+              strokeWidth={2}
+              dot
+              isAnimationActive={false}
+            />
+          ))}
+        </LineChart>
+      </ResponsiveContainer>
+    </ChartFrame>
+  );
+}
+
+/**
+ * Task correlation: mean test log loss (default) or AUC against ρ, one line per model. The
+ * metric is a choice on the chart; its title (and so the PNG) names it.
+ */
+function CorrelationChart({
+  outcome,
+  modelLabel,
+}: {
+  outcome: ExperimentOutcome;
+  modelLabel: (m: string) => string;
+}) {
+  const { t } = useI18n();
+  const [metric, setMetric] = useState<CorrelationMetric>('logloss');
+  const selectId = useId();
+  const models = MODEL_ORDER.filter((m) => outcome.summary.some((r) => r.model === m));
+  return (
+    <ChartFrame
+      title={t(`exp.chart.correlation.${metric}`)}
+      what={t('exp.chart.what')}
+      legend={models.map((m, i) => ({ label: modelLabel(m), color: runColor(i) }))}
+      caption={t(`exp.chart.correlation.${metric}.caption`)}
+      actions={
+        <span className="field inline">
+          <label htmlFor={selectId} title={t('exp.metric.tooltip')}>
+            {t('exp.metric.label')}
+          </label>{' '}
+          <select
+            id={selectId}
+            value={metric}
+            title={t('exp.metric.tooltip')}
+            onChange={(e) => setMetric(e.target.value as CorrelationMetric)}
+          >
+            {CORRELATION_METRICS.map((m) => (
+              <option key={m} value={m}>
+                {t(`exp.metric.${m}`)}
+              </option>
+            ))}
+          </select>
+        </span>
+      }
+    >
+      <ResponsiveContainer width="100%" height={300}>
+        <LineChart
+          data={correlationPoints(outcome.summary, metric)}
+          margin={{ left: 8, right: 16 }}
+        >
+          <CartesianGrid strokeDasharray="3 3" />
+          <XAxis
+            dataKey="correlation"
+            type="number"
+            domain={[0, 1]}
+            label={{
+              value: t('exp.axis.correlation'),
+              position: 'insideBottomRight',
+              offset: -4,
+            }}
+          />
+          <YAxis
+            domain={['auto', 'auto']}
+            tickFormatter={fmt4}
+            width={64}
+            label={{ value: t(`exp.metric.${metric}`), angle: -90, position: 'insideLeft' }}
+          />
+          <Tooltip formatter={fmt4} />
+          {models.map((m, i) => (
+            <Line
+              key={m}
+              dataKey={m}
+              name={modelLabel(m)}
               stroke={runColor(i)}
               strokeWidth={2}
               dot

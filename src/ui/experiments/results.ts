@@ -26,13 +26,30 @@ export type ChartPoint = Record<string, number | string | null>;
 
 const finiteOrNull = (v: number): number | null => (Number.isFinite(v) ? v : null);
 
-/** Correlation experiment: one point per ρ (ascending), one key per model (mean test AUC). */
-export function correlationPoints(rows: readonly SummaryRow[]): ChartPoint[] {
+/** Mean test log loss over the row's tasks (NaN tasks skipped). */
+export function meanTestLogloss(row: SummaryRow): number {
+  const v = row.tasks.map((t) => t.testLogloss.mean).filter((x) => Number.isFinite(x));
+  return v.length === 0 ? NaN : v.reduce((a, b) => a + b, 0) / v.length;
+}
+
+/**
+ * What the correlation chart plots. Log loss is the default: on the correlation generator every
+ * model's test AUC sits near 1 at every ρ (the labels are an almost noise-free function of the
+ * inputs), so AUC hardly moves while log loss shows how well each model fits as tasks disagree.
+ */
+export type CorrelationMetric = 'logloss' | 'auc';
+export const CORRELATION_METRICS: readonly CorrelationMetric[] = ['logloss', 'auc'];
+
+/** Correlation experiment: one point per ρ (ascending), one key per model (mean over tasks). */
+export function correlationPoints(
+  rows: readonly SummaryRow[],
+  metric: CorrelationMetric = 'auc',
+): ChartPoint[] {
   const byRho = new Map<number, ChartPoint>();
   for (const r of rows) {
     const rho = Number(r.group.correlation);
     const p = byRho.get(rho) ?? { correlation: rho };
-    p[r.model] = finiteOrNull(meanTestAuc(r));
+    p[r.model] = finiteOrNull(metric === 'auc' ? meanTestAuc(r) : meanTestLogloss(r));
     byRho.set(rho, p);
   }
   return [...byRho.entries()].sort((a, b) => a[0] - b[0]).map(([, p]) => p);
