@@ -3,6 +3,7 @@
  * downloaded browser), with console errors and every request recorded.
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 
@@ -143,28 +144,62 @@ export async function waitForTrainingStatus(page: Page, re: RegExp, timeoutMs = 
   );
 }
 
+/** A main-thread task this long is a freeze, whatever the machine: always a failure. */
+export const FREEZE_GUARD_MS = 1000;
+/** The product target: no main-thread task over 50 ms while training. */
+export const LONG_TASK_TARGET_MS = 50;
+
 /**
- * The long-task check. The product target is no main-thread task over 50 ms while training, but
- * wall-clock task lengths depend on the machine's load (Chrome traces of the same run: 60–340 ms
- * wall for tasks of 5–50 ms CPU at load 8–11), and the house rule is no timing assertions in
- * `make test`. So by default this is a freeze guard (1 s: training or parsing on the main thread
- * would break it), and every measurement is printed and written to
- * docs/results/e2e-longtasks.json. `E2E_LONGTASK_BUDGET_MS=50` applies the product target
- * (`off` only reports).
+ * Whether the machine is busy with other work: the 1-minute load average exceeds the cores plus
+ * the ~2 runnable threads of our own run (training worker and its WASM thread). Wall-clock task
+ * lengths then measure the scheduler, not the page: in Chrome traces at load 8–12 on 2 cores,
+ * tasks of 3–20 ms CPU lasted 20–160 ms.
  */
-export function expectLongTaskBudget(durations: number[], defaultBudgetMs = 1000): void {
-  const raw = process.env.E2E_LONGTASK_BUDGET_MS ?? String(defaultBudgetMs);
-  if (raw === 'off') return;
-  const budget = Number(raw);
-  const over = durations.filter((d) => d > budget);
-  if (over.length > 0) {
-    throw new Error(
-      `${over.length} main-thread task(s) over ${budget} ms (max ${Math.max(...over).toFixed(0)} ms; all: ${durations.map((d) => d.toFixed(0)).join(', ')})`,
-    );
-  }
+export function machineBusy(): { busy: boolean; load: number; cores: number } {
+  const load = os.loadavg()[0];
+  const cores = os.cpus().length;
+  return { busy: load > cores + 2, load, cores };
 }
 
-/** Appends the measured long tasks to docs/results/e2e-longtasks.json (count, max, all). */
+/**
+ * The long-task check. A task over FREEZE_GUARD_MS (1 s) always fails: training or parsing on
+ * the main thread would. The product target (`target`, 50 ms while training) applies by default;
+ * it is not applied while other processes oversubscribe the machine (machineBusy: load average
+ * above cores + 2), which is printed. `E2E_LONGTASK_BUDGET_MS=<ms>` sets the target for slow
+ * machines (and applies it even when busy), `off` reports only; the freeze guard stays.
+ */
+export function expectLongTaskBudget(durations: number[], target = LONG_TASK_TARGET_MS): void {
+  const fail = (budget: number, why: string) => {
+    const over = durations.filter((d) => d > budget);
+    if (over.length === 0) return;
+    throw new Error(
+      `${over.length} main-thread task(s) over ${budget} ms (${why}; max ${Math.max(...over).toFixed(0)} ms; all: ${durations.map((d) => d.toFixed(0)).join(', ')})`,
+    );
+  };
+  fail(FREEZE_GUARD_MS, 'freeze guard');
+  const raw = process.env.E2E_LONGTASK_BUDGET_MS;
+  if (raw === 'off') return;
+  if (raw !== undefined) {
+    const budget = Number(raw);
+    if (!(budget > 0)) throw new Error(`E2E_LONGTASK_BUDGET_MS must be a number of ms or "off"`);
+    fail(budget, 'E2E_LONGTASK_BUDGET_MS');
+    return;
+  }
+  const m = machineBusy();
+  if (target >= FREEZE_GUARD_MS) return;
+  if (m.busy) {
+    console.log(
+      `[e2e] machine busy (load ${m.load.toFixed(1)} on ${m.cores} cores): the ${target} ms target is not applied, only the ${FREEZE_GUARD_MS} ms freeze guard`,
+    );
+    return;
+  }
+  fail(target, `target at load ${m.load.toFixed(1)} on ${m.cores} cores`);
+}
+
+/**
+ * Records the measured long tasks in docs/results/e2e-longtasks.json: the latest (count, max, all,
+ * machine load) and the last few runs' maxima, so repeated runs can be compared.
+ */
 export function writeLongTaskReport(name: string, durations: number[]): void {
   const file = path.resolve(import.meta.dirname, '../../docs/results/e2e-longtasks.json');
   let all: Record<string, unknown>;
@@ -173,12 +208,21 @@ export function writeLongTaskReport(name: string, durations: number[]): void {
   } catch {
     all = {};
   }
-  all[name] = {
+  const m = machineBusy();
+  const entry = {
     count: durations.length,
     maxMs: Math.round(Math.max(0, ...durations)),
     durationsMs: durations.map((d) => Math.round(d)),
+    loadAvg1m: Math.round(m.load * 10) / 10,
+    cores: m.cores,
     measuredAt: new Date().toISOString(),
   };
+  const prev = all[name] as { recent?: unknown[] } | undefined;
+  const recent = [
+    ...(Array.isArray(prev?.recent) ? prev.recent : []),
+    { maxMs: entry.maxMs, count: entry.count, loadAvg1m: entry.loadAvg1m, at: entry.measuredAt },
+  ].slice(-5);
+  all[name] = { ...entry, recent };
   mkdirSync(path.dirname(file), { recursive: true });
   writeFileSync(file, JSON.stringify(all, null, 2) + '\n');
 }

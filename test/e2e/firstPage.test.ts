@@ -1,12 +1,14 @@
 /**
  * (a) The page trains on built-in data inside the worker, on the production build, and shows
- *     per-task validation AUC; (d) nothing is requested from any other origin meanwhile.
+ *     per-task validation AUC, with no main-thread task over 50 ms while it trains; (d) nothing
+ *     is requested from any other origin meanwhile.
  */
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, expect, inject, it } from 'vitest';
 import {
+  expectLongTaskBudget,
   launchBrowser,
   openApp,
   readLongTasks,
@@ -64,8 +66,14 @@ it('trains MMoE on built-in data in the worker (threaded WASM) and shows validat
 
   const table = page.getByRole('table', { name: 'Validation AUC per epoch' });
   await waitForTrainingStatus(page, /^Done after \d+ epoch/);
-  writeLongTaskReport('built-in-mmoe-2-epochs', await readLongTasks(page));
+  const longTasks = await readLongTasks(page);
+  console.log(
+    `[e2e] main-thread long tasks while training MMoE on built-in data: ${longTasks.length}, max ${Math.max(0, ...longTasks).toFixed(0)} ms`,
+  );
+  writeLongTaskReport('built-in-mmoe-2-epochs', longTasks);
   expect(errors).toEqual([]);
+  // No main-thread task over 50 ms while training (see expectLongTaskBudget for busy machines).
+  expectLongTaskBudget(longTasks);
 
   // Header: Epoch, <task> AUC × T, <task> train loss × T.
   const headers = await table.locator('thead th').allTextContents();

@@ -21,6 +21,7 @@ import {
   launchBrowser,
   openApp,
   expectLongTaskBudget,
+  FREEZE_GUARD_MS,
   readLongTasks,
   startLongTaskObserver,
   waitForBackend,
@@ -86,9 +87,9 @@ it('uploads the video file, trains MMoE one epoch with live AUC, gates, board, e
     `[e2e] main-thread long tasks while uploading and parsing: ${parseTasks.length}, max ${Math.max(0, ...parseTasks).toFixed(0)} ms`,
   );
   writeLongTaskReport('upload-parse', parseTasks);
-  // Parsing is the worker's: the page only shows the preview and the status, so a freeze guard
-  // (a task of seconds would mean parsing on the main thread); the 50 ms target is training's.
-  expectLongTaskBudget(parseTasks, 2000);
+  // Parsing is the worker's: the page only shows the preview and the status, so only the freeze
+  // guard (a task of seconds would mean parsing on the main thread); the 50 ms target is training's.
+  expectLongTaskBudget(parseTasks, FREEZE_GUARD_MS);
   const statusText = (await dataStatus.textContent()) ?? '';
   expect(statusText).toContain(`${fmt(n)} rows · 499 features`);
   expect(statusText).toContain(`split ${fmt(n - 2 * nHeld)} / ${fmt(nHeld)} / ${fmt(nHeld)}`);
