@@ -171,7 +171,7 @@ function videoHead(rows: number): string {
   return file;
 }
 
-it('reproduces the tutorial on 1,500 uploaded video rows: four runs, table beside the published numbers, PNG', async () => {
+it('reproduces the tutorial on 1,500 uploaded video rows: four runs, table beside the published numbers, PNG; then at equal parameters with uncertainty weighting', async () => {
   const baseUrl = inject('baseUrl');
   const { page, errors } = await openApp(browser, baseUrl);
   await waitForBackend(page);
@@ -267,5 +267,26 @@ it('reproduces the tutorial on 1,500 uploaded video rows: four runs, table besid
     chart.getByRole('button', { name: 'Save as PNG (experiment chart)' }).click(),
   );
   expect(chartPng.bytes.subarray(0, 4).equals(PNG_MAGIC)).toBe(true);
+
+  // Again with Equal parameters (a target of 60,000) and learned uncertainty weighting: the four
+  // counts land within ±5 % of the target and every run still ends with a test AUC per task.
+  await panel.getByLabel('Equal parameters', { exact: true }).check();
+  await panel.getByLabel('Parameter target', { exact: true }).fill('60000');
+  await panel.getByLabel('Task weighting', { exact: true }).selectOption('uncertainty');
+  await panel.getByRole('button', { name: 'Run experiment', exact: true }).click();
+  // The previous outcome is cleared when the new experiment starts.
+  await expect.poll(() => rows.count()).toBe(0);
+  await expect
+    .poll(() => panel.getByText('Experiment finished: 4 runs.').count(), { timeout: 240_000 })
+    .toBe(1);
+  await expect.poll(() => rows.count()).toBe(4);
+  for (let i = 0; i < 4; i++) {
+    const cells = await rows.nth(i).locator('td').allTextContents();
+    const count = Number(cells[col('Parameters')].replace(/,/g, ''));
+    expect(Math.abs(count - 60_000) / 60_000).toBeLessThanOrEqual(0.05);
+    for (const h of ['completion test AUC', 'like test AUC']) {
+      expect(Number(cells[col(h)])).toBeGreaterThan(0);
+    }
+  }
   expect(errors).toEqual([]);
 });
