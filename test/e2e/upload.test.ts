@@ -130,6 +130,18 @@ it('uploads the video file, trains MMoE one epoch with live AUC, gates, board, e
   for (const d of await trainCurves.evaluateAll((els) => els.map((e) => e.getAttribute('d') ?? '')))
     expect(d.split(/[LC]/).length).toBeGreaterThan(3);
   expect(await aucChart.locator('.chart-line-dots circle').count()).toBe(2);
+  // Hovering the plot's right end (epoch 1) reads out both tasks' validation AUC there.
+  const box = await aucChart.boundingBox();
+  if (box === null) throw new Error('The AUC chart is not laid out.');
+  await page.mouse.move(box.x + box.width - 26, box.y + box.height / 2);
+  const tip = aucChart.locator('.chart-tip');
+  await tip.waitFor({ timeout: 5_000 });
+  const tipText = (await tip.textContent()) ?? '';
+  expect(tipText).toMatch(/^epoch 1/);
+  expect(tipText).toMatch(/completion validation: 0\.\d{4}/);
+  expect(tipText).toMatch(/like validation: 0\.\d{4}/);
+  await page.mouse.move(0, 0);
+  await expect.poll(() => tip.count()).toBe(0);
 
   // The gate heatmap has weights (not the empty placeholder).
   const heat = page.getByRole('img', {

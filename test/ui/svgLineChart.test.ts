@@ -1,6 +1,6 @@
 /** The SVG line chart's pure geometry: linear scales and path data. */
 import { describe, expect, it } from 'vitest';
-import { linePath, linearScale } from '../../src/ui/charts/SvgLineChart';
+import { linePath, linearScale, nearestPoint } from '../../src/ui/charts/SvgLineChart';
 
 describe('linearScale', () => {
   it('maps the domain ends onto the range ends, y axes inverted', () => {
@@ -45,5 +45,21 @@ describe('linePath', () => {
       ),
     ).toBe('M50.0,50.0');
     expect(linePath([], sx, sy)).toBe('');
+  });
+});
+
+describe('nearestPoint', () => {
+  const pts = [0, 0.25, 0.5, 1, 2].map((x) => ({ x, value: x * 10 }));
+  it('finds the point whose x is closest, at the ends and between points', () => {
+    expect(nearestPoint(pts, -5)?.x).toBe(0);
+    expect(nearestPoint(pts, 0.1)?.x).toBe(0);
+    expect(nearestPoint(pts, 0.2)?.x).toBe(0.25);
+    expect(nearestPoint(pts, 0.74)?.x).toBe(0.5);
+    expect(nearestPoint(pts, 1.6)?.x).toBe(2);
+    expect(nearestPoint(pts, 9)?.x).toBe(2);
+    expect(nearestPoint([pts[3]], 0)?.x).toBe(1);
+  });
+  it('is undefined for a line with no points', () => {
+    expect(nearestPoint([], 1)).toBeUndefined();
   });
 });

@@ -86,6 +86,7 @@ function OverlayChart({
             color: colorOf(r.id),
             width: 2.5,
             dotRadius: 3.5,
+            label: `${r.id} ${r.modelLabel}`,
           }))}
           height={240}
           xDomain={xDomain}
@@ -95,6 +96,7 @@ function OverlayChart({
           yDomain={domain}
           yTicks={ticks}
           yFormat={fixedFormatter(digits)}
+          tipTitle={(x) => tr('board.overlay.epoch', { epoch: String(x) })}
         />
       </div>
     </ChartFrame>

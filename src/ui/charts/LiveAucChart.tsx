@@ -3,7 +3,7 @@
  * epoch (solid, dots) on one epoch axis. The AUC axis is auto-ranged to the data.
  */
 import { useI18n } from '../i18n';
-import { memo, useId, useState } from 'react';
+import { memo, useCallback, useId, useState } from 'react';
 import type { LiveSeries } from '../state/types';
 import { ChartFrame } from './ChartFrame';
 import { taskColor } from './colors';
@@ -33,6 +33,7 @@ export const LiveAucChart = memo(function LiveAucChart({ series, height = 280, t
   const { taskNames } = series;
   const toggleId = useId();
   const { t: tr } = useI18n();
+  const tipTitle = useCallback((x: number) => tr('chart.tip.epoch', { epoch: fmtX(x) }), [tr]);
   // Hiding the streaming lines re-ranges the axis onto the validation curves.
   const [showTrain, setShowTrain] = useState(true);
   const train = showTrain ? series.trainAuc.map((l) => decimate(l, MAX_DRAWN_POINTS)) : [];
@@ -60,6 +61,7 @@ export const LiveAucChart = memo(function LiveAucChart({ series, height = 280, t
       width: 1.6,
       dashed: true,
       opacity: 0.85,
+      label: tr('chart.line.train', { task: taskNames[i] }),
     })),
     ...val.map((points, i) => ({
       id: `val-${taskNames[i]}`,
@@ -67,6 +69,7 @@ export const LiveAucChart = memo(function LiveAucChart({ series, height = 280, t
       color: taskColor(i),
       width: 3,
       dotRadius: 4,
+      label: tr('chart.line.val', { task: taskNames[i] }),
     })),
   ];
   const chartTitle = title ?? tr('chart.auc.title');
@@ -105,6 +108,7 @@ export const LiveAucChart = memo(function LiveAucChart({ series, height = 280, t
           yTicks={yTicks}
           yFormat={fixedFormatter(digits)}
           yLabel={AUC_LABEL}
+          tipTitle={tipTitle}
         />
       </div>
     </ChartFrame>

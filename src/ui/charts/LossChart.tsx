@@ -1,6 +1,6 @@
 /** Live training loss per task (mean log loss between progress updates), one line per task. */
 import { useI18n } from '../i18n';
-import { memo } from 'react';
+import { memo, useCallback } from 'react';
 import type { LiveSeries } from '../state/types';
 import { ChartFrame } from './ChartFrame';
 import { taskColor } from './colors';
@@ -21,6 +21,7 @@ export const LossChart = memo(function LossChart({ series, height = 240 }: Props
   const { taskNames } = series;
   const lines = series.loss.map((l) => decimate(l, MAX_DRAWN_POINTS));
   const { t: tr } = useI18n();
+  const tipTitle = useCallback((x: number) => tr('chart.tip.epoch', { epoch: fmtX(x) }), [tr]);
   const empty = lines.every((l) => l.length === 0);
   const xMax = xEnd(series.loss);
   const domain = stableNumbers(lossDomain(lines.flatMap((l) => l.map((p) => p.value))));
@@ -50,6 +51,7 @@ export const LossChart = memo(function LossChart({ series, height = 240 }: Props
             points,
             color: taskColor(i),
             width: 2,
+            label: tr('chart.line.loss', { task: taskNames[i] }),
           }))}
           height={height}
           xDomain={xDomain}
@@ -60,6 +62,7 @@ export const LossChart = memo(function LossChart({ series, height = 240 }: Props
           yTicks={yTicks}
           yFormat={fixedFormatter(digits)}
           yLabel={tr('chart.axis.loss')}
+          tipTitle={tipTitle}
         />
       </div>
     </ChartFrame>

@@ -9,9 +9,10 @@
  * one main-thread task of 30–80 ms CPU (90–150 ms wall next to the training worker), the
  * board overlay's mount at the end of a run as 100–190 ms. This component is a plain React leaf:
  * an update re-renders a few dozen SVG elements (a few ms). Recharts stays for the static
- * charts (the experiments panel).
+ * charts (the experiments panel). Hovering the plot shows the nearest values (like recharts'
+ * tooltip); the hover state is the chart's own, so it never re-renders the page.
  */
-import { memo, useId, useLayoutEffect, useRef, useState } from 'react';
+import { memo, useId, useLayoutEffect, useRef, useState, type PointerEvent } from 'react';
 import type { SeriesPoint } from '../state/types';
 import { TICK_STYLE } from './axisProps';
 
@@ -26,6 +27,8 @@ export interface ChartLine {
   opacity?: number;
   /** Radius of a dot on every point (validation AUC per epoch); none when absent. */
   dotRadius?: number;
+  /** Name in the hover readout, e.g. "completion validation" (the id when absent). */
+  label?: string;
 }
 
 /** The dash pattern of streaming lines (the legend draws the same). */
@@ -55,6 +58,22 @@ export function linePath(
     parts.push(`${parts.length === 0 ? 'M' : 'L'}${x.toFixed(1)},${y.toFixed(1)}`);
   }
   return parts.join('');
+}
+
+/**
+ * The point of `points` (sorted by x) whose x is closest to `x`; undefined for no points.
+ * Binary search: a hover must stay cheap on long lines. Pure (tested in Node).
+ */
+export function nearestPoint(points: readonly SeriesPoint[], x: number): SeriesPoint | undefined {
+  if (points.length === 0) return undefined;
+  let lo = 0;
+  let hi = points.length - 1;
+  while (hi - lo > 1) {
+    const mid = (lo + hi) >> 1;
+    if (points[mid].x <= x) lo = mid;
+    else hi = mid;
+  }
+  return Math.abs(points[lo].x - x) <= Math.abs(points[hi].x - x) ? points[lo] : points[hi];
 }
 
 /** Width of an element, following resizes (0 before the first layout). */
@@ -87,7 +106,15 @@ export interface SvgLineChartProps {
   yFormat: (v: number) => string;
   /** Rotated label left of the y axis, e.g. "AUC"; none when absent. */
   yLabel?: string;
+  /** Heading of the hover readout for an x value, e.g. "epoch 1.25". */
+  tipTitle: (x: number) => string;
+  /** Values in the hover readout (four decimals when absent). */
+  tipFormat?: (v: number) => string;
 }
+
+/** Lines whose nearest point is within this many pixels of the hovered x join the readout. */
+const HOVER_PX = 14;
+const tip4 = (v: number) => v.toFixed(4);
 
 const MARGIN = { top: 8, right: 24, bottom: 8, left: 8 };
 /** Room for the y tick labels (and the rotated y label) and for the x tick labels + x label. */
@@ -101,6 +128,8 @@ const AXIS = '#666';
 export const SvgLineChart = memo(function SvgLineChart(p: SvgLineChartProps) {
   const { ref, width } = useWidth<HTMLDivElement>();
   const clipId = `chart-clip-${useId().replace(/[^a-zA-Z0-9_-]/g, '')}`;
+  // Hovered x in data units (a pointer-only extra: the values are also in the caller's label).
+  const [hoverX, setHoverX] = useState<number | null>(null);
   const left = MARGIN.left + Y_AXIS_W;
   const top = MARGIN.top;
   const plotW = Math.max(0, width - left - MARGIN.right);
@@ -112,10 +141,24 @@ export const SvgLineChart = memo(function SvgLineChart(p: SvgLineChartProps) {
   const inY = (v: number) => v >= p.yDomain[0] - 1e-9 && v <= p.yDomain[1] + 1e-9;
   const xTicks = p.xTicks.filter(inX);
   const yTicks = p.yTicks.filter(inY);
+  const hover = hoverX === null ? null : hoverReadout(p.lines, hoverX, sx);
+  const onPointerMove = (e: PointerEvent<SVGSVGElement>) => {
+    const px = e.clientX - e.currentTarget.getBoundingClientRect().left;
+    const inPlot = plotW > 0 && px >= left && px <= left + plotW;
+    setHoverX(inPlot ? p.xDomain[0] + ((px - left) / plotW) * (p.xDomain[1] - p.xDomain[0]) : null);
+  };
+  const fmtTip = p.tipFormat ?? tip4;
   return (
     <div ref={ref} className="svg-chart" style={{ height: p.height }}>
       {plotW > 0 && plotH > 0 && (
-        <svg data-export="png" width={width} height={p.height} aria-hidden="true">
+        <svg
+          data-export="png"
+          width={width}
+          height={p.height}
+          aria-hidden="true"
+          onPointerMove={onPointerMove}
+          onPointerLeave={() => setHoverX(null)}
+        >
           <clipPath id={clipId}>
             {/* A little room so dots on the plot's edge are not cut in half. */}
             <rect x={left - 6} y={top - 6} width={plotW + 12} height={plotH + 12} />
@@ -198,8 +241,62 @@ export const SvgLineChart = memo(function SvgLineChart(p: SvgLineChartProps) {
               </g>
             ))}
           </g>
+          {hover !== null && (
+            <g className="chart-hover" pointerEvents="none">
+              <line x1={sx(hover.x)} x2={sx(hover.x)} y1={top} y2={bottom} stroke="#8a949e" />
+              {hover.rows.map((r) => (
+                <circle
+                  key={r.id}
+                  cx={sx(r.x)}
+                  cy={sy(r.value)}
+                  r={4.5}
+                  fill="#fff"
+                  stroke={r.color}
+                  strokeWidth={2}
+                />
+              ))}
+            </g>
+          )}
         </svg>
+      )}
+      {hover !== null && (
+        <div
+          className="chart-tip"
+          aria-hidden="true"
+          style={
+            sx(hover.x) > left + plotW / 2
+              ? { right: width - sx(hover.x) + 12, top }
+              : { left: sx(hover.x) + 12, top }
+          }
+        >
+          <div className="chart-tip-title">{p.tipTitle(hover.x)}</div>
+          {hover.rows.map((r) => (
+            <div key={r.id} style={{ color: r.color }}>
+              {r.label}: {fmtTip(r.value)}
+            </div>
+          ))}
+        </div>
       )}
     </div>
   );
 });
+
+/**
+ * The hover readout at data x `x`: the x of the closest point of any line, and each line's point
+ * there (lines with no point within HOVER_PX pixels are left out).
+ */
+function hoverReadout(lines: readonly ChartLine[], x: number, sx: (v: number) => number) {
+  let best: number | null = null;
+  for (const l of lines) {
+    const q = nearestPoint(l.points, x);
+    if (q !== undefined && (best === null || Math.abs(q.x - x) < Math.abs(best - x))) best = q.x;
+  }
+  if (best === null) return null;
+  const at = best;
+  const rows = lines.flatMap((l) => {
+    const q = nearestPoint(l.points, at);
+    if (q === undefined || Math.abs(sx(q.x) - sx(at)) > HOVER_PX) return [];
+    return [{ id: l.id, label: l.label ?? l.id, color: l.color, x: q.x, value: q.value }];
+  });
+  return { x: at, rows };
+}
