@@ -116,3 +116,17 @@ export function verdict(task: string, probability: number, t: T = english): stri
   const stem = TASK_PHRASES[task.trim().toLowerCase()] ?? 'verdict.task';
   return t(`${stem}.${yes ? 'yes' : 'no'}`, { task, p });
 }
+
+/**
+ * An error message for the page. Engine and worker errors arrive in English (they carry file,
+ * line and column data); in another language the wrapper and the position words are translated,
+ * e.g. "出错：Row has 3 fields, expected 5（第 12 行，第 3 列）". English passes through unchanged.
+ */
+export function localiseError(message: string, t: T): string {
+  const wrapped = t('error.wrap', { message: '\u0000' });
+  if (wrapped === '\u0000') return message;
+  const positioned = message
+    .replace(/\bline (\d+)/g, (_, n: string) => t('error.line', { n }))
+    .replace(/\bcolumn (\d+)/g, (_, n: string) => t('error.column', { n }));
+  return wrapped.replace('\u0000', positioned);
+}

@@ -13,7 +13,7 @@ import {
 import { summariseLatest } from '../../src/ui/charts/chartData';
 import { describeArchitecture } from '../../src/ui/diagram/ArchitectureDiagram';
 import { layoutDiagram } from '../../src/ui/diagram/layout';
-import { describeBackend, fallbackNotice, verdict } from '../../src/ui/format';
+import { describeBackend, fallbackNotice, localiseError, verdict } from '../../src/ui/format';
 import { translate, type Vars } from '../../src/ui/i18n/index';
 import type { ModelSettings, RunRecord } from '../../src/ui/state/types';
 
@@ -140,5 +140,13 @@ describe('Chinese', () => {
         zh,
       ),
     ).toBe('此浏览器无法使用 WebGPU（没有可用的适配器）；改用 WebGL。');
+  });
+
+  it('engine errors keep their detail; wrapper and position words are translated', () => {
+    const msg = 'Row has 3 fields, expected 5 (data.csv, line 12, column 3)';
+    expect(localiseError(msg, en)).toBe(msg);
+    expect(localiseError(msg, zh)).toBe(
+      '出错：Row has 3 fields, expected 5 (data.csv, 第 12 行, 第 3 列)',
+    );
   });
 });

@@ -3,6 +3,7 @@
  * that explains it, and an accessible description (aria-describedby) when there is a hint.
  * All are native elements, so they work from the keyboard as they are.
  */
+import { localiseError } from '../format';
 import { useI18n } from '../i18n';
 import { useId, useState, type ReactNode } from 'react';
 
@@ -306,7 +307,7 @@ export function ErrorAlert({
   if (message === null) return null;
   return (
     <div className="alert" role="alert">
-      <span>{message}</span>
+      <span>{localiseError(message, t)}</span>
       <button
         type="button"
         className="link"

@@ -1,6 +1,7 @@
 /** "Save as PNG" for one chart or table: a real button with a tooltip and a status on failure. */
 import { useState } from 'react';
 import { useI18n } from '../i18n';
+import { localiseError } from '../format';
 import { downloadBlob } from './download';
 
 interface Props {
@@ -12,6 +13,15 @@ interface Props {
   disabled?: boolean;
 }
 
+/** The drawing code's own failures (export/png.ts, tableCanvas.ts, ChartFrame), as i18n keys. */
+const KNOWN: Record<string, string> = {
+  'Nothing to export yet: the chart is empty.': 'png.err.empty',
+  'The chart is not shown.': 'png.err.notShown',
+  'This browser has no 2D canvas.': 'png.err.noCanvas',
+  'The browser could not encode a PNG.': 'png.err.encode',
+  'Could not render the chart as an image.': 'png.err.render',
+};
+
 export function SavePngButton({ what, filename, render, disabled }: Props) {
   const { t } = useI18n();
   const [error, setError] = useState<string | null>(null);
@@ -22,7 +32,8 @@ export function SavePngButton({ what, filename, render, disabled }: Props) {
     try {
       downloadBlob(await render(), filename);
     } catch (e) {
-      setError(e instanceof Error ? e.message : String(e));
+      const message = e instanceof Error ? e.message : String(e);
+      setError(KNOWN[message] !== undefined ? t(KNOWN[message]) : message);
     } finally {
       setBusy(false);
     }
@@ -41,7 +52,7 @@ export function SavePngButton({ what, filename, render, disabled }: Props) {
       </button>
       {error !== null && (
         <span role="alert" className="save-error">
-          {error}
+          {localiseError(error, t)}
         </span>
       )}
     </span>

@@ -14,7 +14,7 @@ import {
   type BackendCheckResult,
   type CheckRow,
 } from '../backendCheck';
-import { errorMessage, formatMetric } from '../format';
+import { errorMessage, formatMetric, localiseError } from '../format';
 import { useI18n } from '../i18n';
 import type { WorkerClient } from '../workerClient';
 
@@ -130,7 +130,7 @@ export function BackendCheckPanel({ client, models, busy, onRunningChange }: Pro
       </p>
       {error !== null && (
         <div className="alert" role="alert">
-          {error}
+          {localiseError(error, t)}
         </div>
       )}
       {rows !== null && (

@@ -15,7 +15,7 @@ import {
   SelectField,
   TextField,
 } from '../components/fields';
-import { formatBytes, formatInt, formatPercent } from '../format';
+import { formatBytes, formatInt, formatPercent, localiseError } from '../format';
 import { CategoricalColumns } from '../lifecycle/CategoricalColumns';
 import { useExperiment } from '../state/context';
 import type { DataSourceKind } from '../state/types';
@@ -269,7 +269,7 @@ export function DataPanel(props: Props) {
       {props.loading && <ParseProgressBar progress={props.progress} />}
       {props.error !== null && (
         <p role="alert" className="alert data-error">
-          {describeDataError(props.error)}
+          {localiseError(describeDataError(props.error), t)}
         </p>
       )}
       <p role="status" className="status">

@@ -16,7 +16,7 @@ import type {
 } from '../../worker/protocol';
 import { FileField, TextField } from '../components/fields';
 import { downloadBlob, downloadText, fileSlug } from '../export/download';
-import { errorMessage } from '../format';
+import { errorMessage, localiseError } from '../format';
 import { useI18n } from '../i18n';
 import type { ExperimentAction } from '../state/experiment';
 import { base64ToBytes, parseProject, projectToText, reId } from '../state/persist';
@@ -490,7 +490,7 @@ export function ModelsPanel(props: Props) {
       )}
       {error !== null && (
         <p className="alert" role="alert">
-          {error}
+          {localiseError(error, t)}
         </p>
       )}
     </section>

@@ -6,7 +6,7 @@
 import { useId, useState } from 'react';
 import type { PredictInput, PredictResult } from '../../worker/protocol';
 import { NumberInput } from '../components/fields';
-import { errorMessage, verdict } from '../format';
+import { errorMessage, localiseError, verdict } from '../format';
 import { useI18n } from '../i18n';
 
 interface Props {
@@ -113,7 +113,7 @@ export function PredictPanel({ testRows, canPredict, onPredict }: Props) {
       {!canPredict && <p className="muted">{tr('predict.needModel')}</p>}
       {error !== null && (
         <p role="alert" className="alert">
-          {error}
+          {localiseError(error, tr)}
         </p>
       )}
       {result !== null && (
