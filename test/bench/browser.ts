@@ -36,7 +36,8 @@ type Backend = (typeof BACKENDS)[number];
 /**
  * Quick runs while working on speed (the default, without these, is the full bench):
  * BENCH_ONLY=train measures training speed only, prints it and writes no results files;
- * BENCH_BACKENDS=wasm,cpu and BENCH_MODELS=mmoe narrow it down; BENCH_NAIVE=0 skips fused vs naive.
+ * BENCH_BACKENDS=wasm,cpu and BENCH_MODELS=mmoe narrow it down; BENCH_NAIVE=0 skips fused vs naive;
+ * BENCH_STEPS_SCALE scales the timed steps.
  */
 const listEnv = (name: string): string[] | null =>
   process.env[name] ? process.env[name].split(',').map((v) => v.trim()) : null;
@@ -52,6 +53,13 @@ for (const b of benchBackends ?? []) {
 }
 const RUN_BACKENDS = BACKENDS.filter((b) => benchBackends === null || benchBackends.includes(b));
 const RUN_NAIVE = process.env.BENCH_NAIVE !== '0';
+/** BENCH_STEPS_SCALE=4: four times the timed steps (steadier figures for slow backends). */
+const STEPS_SCALE = Number(process.env.BENCH_STEPS_SCALE ?? 1);
+if (!(STEPS_SCALE > 0)) throw new Error('BENCH_STEPS_SCALE must be a positive number');
+const stepsFor = (b: Backend): Record<number, number> =>
+  Object.fromEntries(
+    Object.entries(STEPS[b]).map(([batch, n]) => [batch, Math.max(1, Math.round(n * STEPS_SCALE))]),
+  );
 /** Timed steps per batch size: WebGPU on the software adapter and plain-JS CPU are slow. */
 const STEPS: Record<Backend, Record<number, number>> = {
   wasm: { 32: 150, 512: 30 },
@@ -198,7 +206,7 @@ async function main() {
           backend,
           models,
           batches: BATCHES,
-          steps: STEPS[backend],
+          steps: stepsFor(backend),
           naive: RUN_NAIVE,
           matMul: !ONLY_TRAIN && backend !== 'webgpu' && backend !== 'cpu',
         },
@@ -367,7 +375,7 @@ async function main() {
       machine: { cores: os.cpus().length, cpu: os.cpus()[0]?.model },
       browser: `${CHROMIUM} ${browser.version()} headless (WebGPU: software adapter)`,
       wasm_threads: results.wasm?.wasmThreads ?? null,
-      steps: STEPS,
+      steps: Object.fromEntries(BACKENDS.map((b) => [b, stepsFor(b)])),
       train_samples_per_s,
       fused_over_naive,
       fused_naive_samples_per_s: Object.fromEntries(
