@@ -283,44 +283,65 @@ async function main() {
     const appContext = await plain.newContext({ viewport: { width: 1200, height: 1400 } });
     const app = await appContext.newPage();
     await app.addInitScript(() => {
-      const w = window as unknown as { __longTasks: number[] };
+      const w = window as unknown as { __longTasks: number[]; __times: Record<string, number> };
       w.__longTasks = [];
       new PerformanceObserver((list) => {
         for (const e of list.getEntries()) w.__longTasks.push(e.duration);
       }).observe({ type: 'longtask', buffered: true });
+      // Times (performance.now(), i.e. since navigation start) taken in the page when the DOM
+      // changes, so the harness's round trips are not counted: Train enabled (and clicked at
+      // once, as the fastest user would), the first AUC drawn on the live AUC chart (a line
+      // segment — two points of the streaming train AUC, labelled as such — or a validation
+      // dot), the first validation AUC (end of epoch 1, whole validation split).
+      const times: Record<string, number> = {};
+      w.__times = times;
+      // No named function in here: tsx would wrap it in a helper (__name) the page lacks.
+      const observer = new MutationObserver(() => {
+        if (times.trainEnabled === undefined) {
+          const b = [...document.querySelectorAll('button')].find(
+            (x) => x.textContent === 'Train' && !x.disabled,
+          );
+          if (b !== undefined) {
+            times.trainEnabled = performance.now();
+            b.click();
+          }
+        }
+        const chart = document.querySelector('[role="img"][aria-label^="AUC per task"]');
+        if (times.trainEnabled !== undefined && times.firstAuc === undefined && chart !== null) {
+          const drawn =
+            [...chart.querySelectorAll('path.chart-line')].some((p) =>
+              /L/.test(p.getAttribute('d') ?? ''),
+            ) || chart.querySelector('.chart-line-dots circle') !== null;
+          if (drawn) times.firstAuc = performance.now();
+        }
+        if (chart?.getAttribute('aria-label')?.includes('latest validation AUC') === true) {
+          times.firstValAuc ??= performance.now();
+          // Nothing left to time: stop observing (no work of ours in the long-task window).
+          observer.disconnect();
+        }
+      });
+      document.addEventListener('DOMContentLoaded', () =>
+        observer.observe(document.body, {
+          subtree: true,
+          childList: true,
+          attributes: true,
+          characterData: true,
+        }),
+      );
     });
     await app.goto(base);
-    const train = app.getByRole('button', { name: 'Train', exact: true });
-    await app.waitForFunction(
-      () =>
-        [...document.querySelectorAll('button')].some(
-          (b) => b.textContent === 'Train' && !b.disabled,
-        ),
+    const handle = await app.waitForFunction(
+      () => {
+        const t = (window as unknown as { __times: Record<string, number> }).__times;
+        return t.firstValAuc !== undefined && t.firstAuc !== undefined ? t : false;
+      },
       undefined,
-      { timeout: 120_000, polling: 50 },
+      { timeout: 300_000, polling: 100 },
     );
-    const trainEnabledMs = await app.evaluate(() => performance.now());
-    await train.click();
-    // The first AUC line segment drawn on the live AUC chart (its first two points: the streaming
-    // train AUC, labelled as such, comes before the first epoch's validation AUC).
-    await app.waitForFunction(
-      () =>
-        [
-          ...document.querySelectorAll(
-            '[role="img"][aria-label^="AUC per task"] path.recharts-curve',
-          ),
-        ].some((p) => /L/.test(p.getAttribute('d') ?? '')),
-      undefined,
-      { timeout: 300_000, polling: 20 },
-    );
-    const firstAucMs = await app.evaluate(() => performance.now());
-    // For comparison: the first validation AUC (end of epoch 1, the whole validation split).
-    await app.waitForFunction(
-      () => document.querySelector('[role="img"][aria-label*="latest validation AUC"]') !== null,
-      undefined,
-      { timeout: 300_000, polling: 20 },
-    );
-    const firstValAucMs = await app.evaluate(() => performance.now());
+    const times = (await handle.jsonValue()) as Record<string, number>;
+    const trainEnabledMs = times.trainEnabled!;
+    const firstAucMs = times.firstAuc!;
+    const firstValAucMs = times.firstValAuc!;
     // Let the run go on a little (charts keep updating) before reading the long tasks.
     await app.waitForTimeout(3000);
     const longTasks = await app.evaluate(
@@ -439,7 +460,7 @@ async function main() {
       '',
       `- CSV: the video train file (${json.parse_file_mb} MB, ${parse.rows.toLocaleString('en')} rows × 501 columns) uploaded to the worker as a File: ${json.parse_mb_per_s} MB/s, split and scaling included.`,
       `- Memory of the page and its workers with that data loaded (measureUserAgentSpecificMemory, after − before): ${json.dataset_memory_mb ?? 'not measured'} MB.`,
-      `- App: page load → Train enabled at ${json.train_enabled_ms} ms → first AUC point drawn on the live chart at ${json.first_auc_point_ms} ms (from navigation start to the first AUC line segment on the chart — streaming train AUC; built-in data, default settings, backend Auto, Train clicked as soon as enabled) → first validation AUC (end of epoch 1) at ${json.first_val_auc_point_ms} ms.`,
+      `- App: page load → Train enabled at ${json.train_enabled_ms} ms → first AUC point drawn on the live chart at ${json.first_auc_point_ms} ms (from navigation start to the first AUC line segment on the chart — streaming train AUC; built-in data, default settings, backend Auto, Train clicked from inside the page the moment it is enabled; times taken in the page) → first validation AUC (end of epoch 1) at ${json.first_val_auc_point_ms} ms.`,
       `- Longest main-thread task from page load through training: ${json.longest_main_thread_task_ms} ms (${json.long_tasks_over_50_ms} tasks over 50 ms).`,
       '',
       '## Targets',

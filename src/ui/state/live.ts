@@ -111,11 +111,12 @@ export class LiveStore {
 
   private schedule(): void {
     if (this.timer === null) {
-      // A run's first two publications (its first AUC line segment) go out at once, so the
-      // chart shows a curve right after Train; later events are batched.
+      // A run's first two publications (its first AUC line segment) go out at once and to every
+      // view (forced: not only to the slot whose turn it is), so the chart shows a curve right
+      // after Train; later events are batched.
       const fast = this.fastPublications > 0;
       if (fast) this.fastPublications--;
-      this.timer = setTimeout(() => this.publishBuffered(false), fast ? 0 : FLUSH_INTERVAL_MS);
+      this.timer = setTimeout(() => this.publishBuffered(fast), fast ? 0 : FLUSH_INTERVAL_MS);
     }
   }
 
