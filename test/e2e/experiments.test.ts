@@ -152,12 +152,20 @@ it('task correlation with the single-task baseline: log loss (default) and AUC a
   // Log loss by default (AUC sits near 1 on this generator); AUC one choice away.
   const chart = panel.getByRole('figure', { name: 'Test log loss against task correlation' });
   await expect.poll(() => chart.locator('.recharts-line').count()).toBe(4);
+  const lossPng = await download(page, () =>
+    chart.getByRole('button', { name: 'Save as PNG (experiment chart)' }).click(),
+  );
+  expect(lossPng.bytes.subarray(0, 4).equals(PNG_MAGIC)).toBe(true);
   await chart.getByLabel('Plot', { exact: true }).selectOption('auc');
   const aucChart = panel.getByRole('figure', { name: 'Test AUC against task correlation' });
   await expect.poll(() => aucChart.locator('.recharts-line').count()).toBe(4);
   const gains = panel.getByRole('figure', { name: 'Gain against single-task (seesaw)' });
   // One bar per task for each of the 3 shared models × 2 correlations.
   await expect.poll(() => gains.locator('.recharts-bar-rectangle').count()).toBe(12);
+  const gainsPng = await download(page, () =>
+    gains.getByRole('button', { name: /^Save as PNG/ }).click(),
+  );
+  expect(gainsPng.bytes.subarray(0, 4).equals(PNG_MAGIC)).toBe(true);
   expect(errors).toEqual([]);
 });
 
@@ -198,15 +206,33 @@ it('reproduces the tutorial on 1,500 uploaded video rows: four runs, table besid
   expect(Number(await panel.getByLabel('Learning rate (experiments)').inputValue())).toBe(0.001);
   await panel.getByLabel('Seeds', { exact: true }).fill('1');
   await panel.getByLabel('Epochs per run', { exact: true }).fill('1');
+  // Every text the status line shows while the plan runs (runs can be over in a second).
+  await page.evaluate(() => {
+    const w = window as unknown as { __statuses: string[] };
+    w.__statuses = [];
+    const el = document.querySelector('.experiment-status');
+    if (el === null) throw new Error('no experiment status line');
+    new MutationObserver(() => w.__statuses.push(el.textContent ?? '')).observe(el, {
+      childList: true,
+      characterData: true,
+      subtree: true,
+    });
+  });
   await panel.getByRole('button', { name: 'Run experiment', exact: true }).click();
 
-  // Runs are queued in the tutorial's order; the status line names each with its settings.
-  await expect
-    .poll(() => panel.getByText(/^Run 1 of 4: Single-task · seed 1/).count(), { timeout: 60_000 })
-    .toBe(1);
   await expect
     .poll(() => panel.getByText('Experiment finished: 4 runs.').count(), { timeout: 240_000 })
     .toBe(1);
+
+  // Queued in the tutorial's order, each run announced with its parameter count.
+  const statuses = await page.evaluate(
+    () => (window as unknown as { __statuses: string[] }).__statuses,
+  );
+  expect(
+    ['Single-task', 'Share-Bottom', 'MMoE', 'PLE'].map((m, i) =>
+      statuses.some((x) => x.startsWith(`Run ${i + 1} of 4: ${m} · seed 1 · `)),
+    ),
+  ).toEqual([true, true, true, true]);
 
   // The table: one row per model with a finite test AUC per task, the published numbers beside.
   const table = panel.getByRole('table', { name: /Reproduce the tutorial: test AUC/ });

@@ -56,8 +56,12 @@ const GATE = { w: 64, h: 30 };
 const TOWER = { w: 84, h: 40 };
 const OUTPUT = { h: 30 };
 
-/** Box width that fits `label` in 12 px bold (≈ 7.4 px per character) with side padding. */
-const fit = (label: string, min: number) => Math.max(min, Math.ceil(7.4 * label.length + 18));
+/** Box width that fits `label` in 12 px bold (≈ 7.4 px per Latin character, about twice that
+ * per CJK character) with side padding. */
+const fit = (label: string, min: number) => {
+  const wide = label.match(/[\u3000-\u9fff\uff00-\uffef]/g)?.length ?? 0;
+  return Math.max(min, Math.ceil(7.4 * (label.length + wide) + 18));
+};
 
 /** Fills a key of the i18n tables (`diagram.*`). */
 export type Translate = (key: string, vars?: Record<string, string | number>) => string;
