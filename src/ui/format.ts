@@ -6,9 +6,9 @@ import { translate, type Vars } from './i18n';
 export type T = (key: string, vars?: Vars) => string;
 const english: T = (key, vars) => translate('en', key, vars);
 
-/** "0.8123", or "n/a" when a metric is undefined (e.g. AUC of a one-class split). */
+/** "0.8123", or "—" (any language) when a metric is undefined (e.g. AUC of a one-class split). */
 export function formatMetric(v: number | undefined, digits = 4): string {
-  return v === undefined || !Number.isFinite(v) ? 'n/a' : v.toFixed(digits);
+  return v === undefined || !Number.isFinite(v) ? '—' : v.toFixed(digits);
 }
 
 export function formatInt(v: number): string {
@@ -16,7 +16,7 @@ export function formatInt(v: number): string {
 }
 
 export function formatPercent(v: number): string {
-  return Number.isFinite(v) ? `${(v * 100).toFixed(1)}%` : 'n/a';
+  return Number.isFinite(v) ? `${(v * 100).toFixed(1)}%` : '—';
 }
 
 /** "WASM (4 threads)", "WebGL". */
