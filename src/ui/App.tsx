@@ -252,7 +252,8 @@ function Playground() {
 
   // One worker for the page's lifetime: initialise the backend, then load the built-in data.
   useEffect(() => {
-    const c = new WorkerClient();
+    // The first engine was started at page load (main.tsx); a restart spawns a fresh one.
+    const c = new WorkerClient({ prestarted: true });
     let disposed = false;
     c.onUnhandledError = (e) => {
       if (!disposed) setError(describeError(e));

@@ -61,6 +61,36 @@ interface Pending {
   reject: (e: Error) => void;
 }
 
+function spawnWorker(): Worker {
+  return new Worker(new URL('../worker/training.worker.ts', import.meta.url), {
+    type: 'module',
+    name: 'training',
+  });
+}
+
+let prestarted: { worker: Worker; error: ErrorEvent | null } | null = null;
+
+/**
+ * Starts the page's first training worker at once, before React's first render, so its module
+ * (tfjs and the engine, ~4 MB) loads while the page renders: it is on the path from page load to
+ * Train. The first `new WorkerClient({ prestarted: true })` takes it. Does nothing without Worker.
+ */
+export function prestartWorker(): void {
+  if (prestarted !== null || typeof Worker === 'undefined') return;
+  const p: { worker: Worker; error: ErrorEvent | null } = { worker: spawnWorker(), error: null };
+  p.worker.onerror = (e) => {
+    e.preventDefault();
+    p.error = e;
+  };
+  prestarted = p;
+}
+
+function takePrestarted(): { worker: Worker; error: ErrorEvent | null } | null {
+  const p = prestarted;
+  prestarted = null;
+  return p;
+}
+
 export class WorkerClient {
   private readonly worker: Worker;
   private nextId: RequestId = 1;
@@ -73,11 +103,10 @@ export class WorkerClient {
    */
   onCrash?: (e: WorkerError) => void;
 
-  constructor() {
-    this.worker = new Worker(new URL('../worker/training.worker.ts', import.meta.url), {
-      type: 'module',
-      name: 'training',
-    });
+  /** `prestarted`: take the worker prestartWorker() started at page load, if still unused. */
+  constructor(opts: { prestarted?: boolean } = {}) {
+    const early = opts.prestarted === true ? takePrestarted() : null;
+    this.worker = early?.worker ?? spawnWorker();
     this.worker.onmessage = (e: MessageEvent<WorkerMessage>) => this.receive(e.data);
     this.worker.onerror = (e: ErrorEvent) => {
       e.preventDefault();
@@ -87,6 +116,10 @@ export class WorkerClient {
     };
     this.worker.onmessageerror = () =>
       this.failAll(new WorkerError('A message from the training worker could not be read.'));
+    // A failure while nobody listened yet (e.g. its module did not load) is reported now, once
+    // the caller has set onCrash/onUnhandledError.
+    const missed = early?.error;
+    if (missed != null) setTimeout(() => this.worker.onerror?.(missed));
   }
 
   /** Send a request; resolves with its final message, rejects with a WorkerError. */
