@@ -12,7 +12,7 @@
  * charts (the experiments panel). Hovering the plot shows the nearest values (like recharts'
  * tooltip); the hover state is the chart's own, so it never re-renders the page.
  */
-import { memo, useId, useLayoutEffect, useRef, useState, type PointerEvent } from 'react';
+import { memo, useEffect, useId, useRef, useState, type PointerEvent } from 'react';
 import type { SeriesPoint } from '../state/types';
 import { TICK_STYLE } from './axisProps';
 
@@ -76,14 +76,17 @@ export function nearestPoint(points: readonly SeriesPoint[], x: number): SeriesP
   return Math.abs(points[lo].x - x) <= Math.abs(points[hi].x - x) ? points[lo] : points[hi];
 }
 
-/** Width of an element, following resizes (0 before the first layout). */
+/**
+ * Width of an element, following resizes (0 until the first observation). Only a ResizeObserver,
+ * no getBoundingClientRect on mount: that forced a layout of the whole page inside the commit
+ * that adds a board row (the end of every run).
+ */
 function useWidth<T extends HTMLElement>() {
   const ref = useRef<T>(null);
   const [width, setWidth] = useState(0);
-  useLayoutEffect(() => {
+  useEffect(() => {
     const el = ref.current;
     if (el === null) return;
-    setWidth(Math.floor(el.getBoundingClientRect().width));
     const ro = new ResizeObserver((entries) => {
       const w = entries[entries.length - 1]?.contentRect.width;
       if (w !== undefined) setWidth(Math.floor(w));
