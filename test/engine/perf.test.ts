@@ -57,8 +57,13 @@ describe.each(BACKENDS)('hand-written gradients on %s', (backend) => {
     await useNodeBackend(backend);
     const before = tf.memory().numTensors;
     tf.tidy(() => {
-      for (const relu of [true, false]) {
-        const x = rand([7, 5], 1) as tf.Tensor2D;
+      // Batch 1 as well: a single row.
+      for (const [relu, n] of [
+        [true, 7],
+        [false, 7],
+        [true, 1],
+      ] as const) {
+        const x = rand([n, 5], 1) as tf.Tensor2D;
         const w = tf.variable(rand([5, 4], 2));
         const b = tf.variable(rand([4], 3));
         const u = tf.variable(rand([4, 3], 4));
