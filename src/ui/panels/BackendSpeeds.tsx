@@ -19,6 +19,8 @@ import { WorkerClient } from '../workerClient';
 const CANDIDATES: BackendName[] = ['webgpu', 'webgl', 'wasm', 'cpu'];
 const STEPS = 3;
 const BATCH = 32;
+/** Idle time before a measurement starts: a Train clicked right away is not slowed by it. */
+const SETTLE_MS = 1000;
 
 export function BackendSpeeds({
   client,
@@ -66,22 +68,33 @@ export function BackendSpeeds({
   useEffect(() => {
     if (client === null) return;
     let stale = false;
-    // Its own worker: the training worker stays free for Train meanwhile.
-    const meter = new WorkerClient();
-    /** Resolves when the page is idle (at once if it is). */
-    const whenIdle = () =>
-      idleRef.current
-        ? Promise.resolve()
-        : new Promise<void>((resolve) => {
+    let meter: WorkerClient | null = null;
+    /**
+     * Resolves once the page has been idle for SETTLE_MS (a Train clicked at once goes first);
+     * at once when it is idle and `first` is false (between two backends of a quiet page).
+     */
+    const settled = async (first: boolean): Promise<void> => {
+      if (!first && idleRef.current) return;
+      for (;;) {
+        if (!idleRef.current) {
+          await new Promise<void>((resolve) => {
             wakeRef.current = resolve;
           });
+        }
+        if (stale) return;
+        await new Promise((resolve) => setTimeout(resolve, SETTLE_MS));
+        if (stale || idleRef.current) return;
+      }
+    };
     void (async () => {
       const list: BackendSpeed[] = [];
       try {
         for (const backend of CANDIDATES) {
           // Between two backends, wait while a run (or a data load, a check) is going on.
-          await whenIdle();
+          await settled(list.length === 0);
           if (stale) return;
+          // Its own worker: the training worker stays free for Train meanwhile.
+          meter ??= new WorkerClient();
           const r = await meter.call({
             type: 'calibrate',
             backends: [backend],
@@ -97,7 +110,7 @@ export function BackendSpeeds({
         return;
       } finally {
         // Its tfjs backends, WebGL context and WASM threads go with it.
-        meter.dispose();
+        meter?.dispose();
       }
       if (stale) return;
       const best = list
@@ -111,7 +124,7 @@ export function BackendSpeeds({
     })();
     return () => {
       stale = true;
-      meter.dispose();
+      meter?.dispose();
       // Lets a loop waiting for idle see that it is stale.
       wakeRef.current?.();
       wakeRef.current = null;
