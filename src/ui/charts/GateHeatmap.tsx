@@ -51,6 +51,8 @@ type Tr = ReturnType<typeof useI18n>['t'];
 /** Gate and expert names come from the engine in English ('shared', 'expert 2', 'like 1'). */
 const gateName = (g: string, t: Tr) =>
   g === 'shared' ? t('gates.sharedGate') : t('gates.taskGate', { task: g });
+/** heatmap.ts writes 'n/a' for a weight not received yet. */
+const cellText = (text: string, t: Tr) => (text === 'n/a' ? t('gates.na') : text);
 function expertName(e: string, t: Tr): string {
   const m = /^(expert|shared) (\d+)$/.exec(e);
   return m === null ? e : t(m[1] === 'expert' ? 'gates.expertN' : 'gates.sharedN', { n: m[2] });
@@ -161,7 +163,7 @@ function LevelSvg({
             >
               <title>
                 {`${gateName(level.gates[cell.row], t)} → ${expertName(level.experts[cell.col], t)}: ${
-                  cell.unreachable ? t('gates.unreachable') : cell.text
+                  cell.unreachable ? t('gates.unreachable') : cellText(cell.text, t)
                 }`}
               </title>
             </rect>
@@ -175,7 +177,7 @@ function LevelSvg({
               fill={cell.textColor}
               pointerEvents="none"
             >
-              {cell.text}
+              {cellText(cell.text, t)}
             </text>
           </g>
         );
@@ -285,7 +287,9 @@ export const GateHeatmap = memo(function GateHeatmap({ layout, weights, taskName
                     const cell = l.cells[r * l.experts.length + c];
                     return (
                       <td key={e}>
-                        {cell.unreachable ? `— (${t('gates.unreachable.short')})` : cell.text}
+                        {cell.unreachable
+                          ? `— (${t('gates.unreachable.short')})`
+                          : cellText(cell.text, t)}
                       </td>
                     );
                   })}

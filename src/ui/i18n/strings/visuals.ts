@@ -61,6 +61,7 @@ export const visuals: StringTable = {
     'gates.sharedN': 'shared {n}',
     'gates.unreachable': 'unreachable (exactly 0)',
     'gates.unreachable.short': 'unreachable',
+    'gates.na': 'n/a',
     'gates.notShown': 'The heatmap is not shown.',
     'gates.png.scale': 'weight 0 → {max} (light → dark)',
     'gates.svgLabel':
@@ -188,6 +189,7 @@ export const visuals: StringTable = {
     'gates.sharedN': '共享 {n}',
     'gates.unreachable': '不可达（恰为 0）',
     'gates.unreachable.short': '不可达',
+    'gates.na': '无',
     'gates.notShown': '热力图未显示。',
     'gates.png.scale': '权重 0 → {max}（浅 → 深）',
     'gates.svgLabel': '{title}：{gates} 个门控 × {experts} 个专家。下方表格列出各个数值。',
