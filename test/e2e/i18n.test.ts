@@ -1,7 +1,8 @@
 /**
- * Bilingual completeness on the real page: after a short training run, a prediction, a saved
- * model and a small experiment (so the live charts, gate heatmap, epoch table, comparison board,
- * verdict and experiment results are all on screen), the page is switched to 中文 and every
+ * Bilingual completeness on the real page: after a short training run, a prediction, a small
+ * experiment and a backend check (so the live charts, gate heatmap, epoch table, comparison
+ * board, verdict, experiment results and check table are all on screen), the page is switched to
+ * 中文 (then PLE's diagram and the CSV upload controls are shown too) and every
  * section's visible text, SVG text, option labels and aria-label/title/placeholder attributes are
  * collected. Any English word outside the allow-list fails the test, naming the section and the
  * text it came from — a new hard-coded English label breaks it.
@@ -89,8 +90,11 @@ function allowedRun(word: string): boolean {
   return ok[word.length];
 }
 
-/** Text that is data, not interface: task and column names of the built-in data, run ids. */
-const DATA_WORDS = new Set(['like', 'completion', 'category', 'run']);
+/**
+ * Text that is data, not interface: task and column names of the built-in data, run ids, and the
+ * file-name keywords the data panel matches literally ("val", "test").
+ */
+const DATA_WORDS = new Set(['like', 'completion', 'category', 'run', 'val', 'test']);
 
 interface Found {
   section: string;
@@ -177,6 +181,15 @@ it('the Chinese page has no English words outside the allow-list', async () => {
     .poll(() => panel.getByText('Experiment finished: 4 runs.').count(), { timeout: 180_000 })
     .toBe(1);
 
+  // The backend check's result table (WASM against CPU only, to keep it short).
+  const check = page.getByRole('region', { name: 'Backend check' });
+  await check.getByLabel('WebGPU').uncheck();
+  await check.getByLabel('WebGL').uncheck();
+  await check.getByRole('button', { name: 'Check backends' }).click();
+  await expect
+    .poll(() => check.getByRole('status').textContent(), { timeout: 180_000, interval: 1000 })
+    .toMatch(/^Backend check (passed|failed)/);
+
   // The English page does contain English (the check below can see it).
   const english = await englishWords(page);
   expect(english.length).toBeGreaterThan(100);
@@ -187,6 +200,9 @@ it('the Chinese page has no English words outside the allow-list', async () => {
   // PLE's diagram (shared and private experts, levels) and its description too.
   await page.getByLabel('模型', { exact: true }).selectOption('ple');
   await expect.poll(() => page.getByRole('heading', { name: 'PLE 结构' }).count()).toBe(1);
+  left.push(...(await englishWords(page)));
+  // The CSV upload controls of the data panel.
+  await page.getByLabel('数据来源', { exact: true }).selectOption('csv');
   left.push(...(await englishWords(page)));
   const report = [...new Set(left.map((f) => `${f.section}: "${f.word}" in …${f.context}…`))];
   if (report.length > 0) console.log(report.join('\n'));

@@ -153,8 +153,10 @@ export function BackendCheckPanel({ client, models, busy, onRunningChange }: Pro
                 <td className="losses">{r.losses.map((l) => formatMetric(l, 5)).join(' ')}</td>
                 <td>{r.maxRelDelta === undefined ? '' : r.maxRelDelta.toExponential(2)}</td>
                 <td title={r.detail}>
-                  {r.status}
-                  {r.detail !== undefined && r.status !== 'reference' ? `: ${r.detail}` : ''}
+                  {t(`check.status.${r.status}`)}
+                  {r.detail !== undefined && r.status !== 'reference'
+                    ? `: ${r.detail === 'no CPU reference for this model' ? t('check.noReference') : r.detail}`
+                    : ''}
                 </td>
               </tr>
             ))}
