@@ -149,7 +149,7 @@ it('task correlation with the single-task baseline: log loss (default) and AUC a
   const mid = shared[0];
   for (const c of shared) expect(Math.abs(c - mid) / mid).toBeLessThanOrEqual(0.1);
 
-  // Log loss by default (AUC sits near 1 on this generator); AUC one choice away.
+  // Log loss by default (the paper's measure); AUC one choice away.
   const chart = panel.getByRole('figure', { name: 'Test log loss against task correlation' });
   await expect.poll(() => chart.locator('.recharts-line').count()).toBe(4);
   const lossPng = await download(page, () =>
