@@ -12,7 +12,8 @@
  * 3. The app itself, in a browser without the unsafe WebGPU flag (as users have it): page load →
  *    Train on built-in data as soon as it can → first AUC line segment drawn on the live AUC chart
  *    (performance.now() from navigation start; the streaming train AUC); the longest
- *    main-thread task meanwhile (PerformanceObserver 'longtask').
+ *    main-thread task during training (PerformanceObserver 'longtask', tasks that start after the
+ *    Train click) and, reported apart, during page load.
  */
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
@@ -283,10 +284,13 @@ async function main() {
     const appContext = await plain.newContext({ viewport: { width: 1200, height: 1400 } });
     const app = await appContext.newPage();
     await app.addInitScript(() => {
-      const w = window as unknown as { __longTasks: number[]; __times: Record<string, number> };
+      const w = window as unknown as {
+        __longTasks: [number, number][];
+        __times: Record<string, number>;
+      };
       w.__longTasks = [];
       new PerformanceObserver((list) => {
-        for (const e of list.getEntries()) w.__longTasks.push(e.duration);
+        for (const e of list.getEntries()) w.__longTasks.push([e.startTime, e.duration]);
       }).observe({ type: 'longtask', buffered: true });
       // Times (performance.now(), i.e. since navigation start) taken in the page when the DOM
       // changes, so the harness's round trips are not counted: Train enabled (and clicked at
@@ -344,12 +348,17 @@ async function main() {
     const firstValAucMs = times.firstValAuc!;
     // Let the run go on a little (charts keep updating) before reading the long tasks.
     await app.waitForTimeout(3000);
-    const longTasks = await app.evaluate(
-      () => (window as unknown as { __longTasks: number[] }).__longTasks,
+    const allLongTasks = await app.evaluate(
+      () => (window as unknown as { __longTasks: [number, number][] }).__longTasks,
     );
+    // Issue #6 asks for the longest task during training: the tasks that start after the Train
+    // click. Page-load tasks (bundle evaluation, first render) are reported on their own.
+    const longTasks = allLongTasks.filter(([start]) => start >= trainEnabledMs).map(([, d]) => d);
+    const loadTasks = allLongTasks.filter(([start]) => start < trainEnabledMs).map(([, d]) => d);
     const longest = Math.max(0, ...longTasks);
+    const longestLoad = Math.max(0, ...loadTasks);
     console.log(
-      `app: Train enabled at ${round(trainEnabledMs)} ms, first AUC point at ${round(firstAucMs)} ms, first validation AUC at ${round(firstValAucMs)} ms; longest main-thread task ${round(longest)} ms (${longTasks.length} over 50 ms)`,
+      `app: Train enabled at ${round(trainEnabledMs)} ms, first AUC point at ${round(firstAucMs)} ms, first validation AUC at ${round(firstValAucMs)} ms; longest main-thread task during training ${round(longest)} ms (${longTasks.length} over 50 ms), during page load ${round(longestLoad)} ms (${loadTasks.length} over 50 ms)`,
     );
     await appContext.close();
     await plain.close();
@@ -415,6 +424,8 @@ async function main() {
       dataset_memory_mb: datasetMb === null ? null : round(datasetMb, 1),
       longest_main_thread_task_ms: round(longest),
       long_tasks_over_50_ms: longTasks.length,
+      page_load_longest_task_ms: round(longestLoad),
+      page_load_long_tasks_over_50_ms: loadTasks.length,
       train_enabled_ms: round(trainEnabledMs),
       first_auc_point_ms: round(firstAucMs),
       first_val_auc_point_ms: round(firstValAucMs),
@@ -461,7 +472,7 @@ async function main() {
       `- CSV: the video train file (${json.parse_file_mb} MB, ${parse.rows.toLocaleString('en')} rows × 501 columns) uploaded to the worker as a File: ${json.parse_mb_per_s} MB/s, split and scaling included.`,
       `- Memory of the page and its workers with that data loaded (measureUserAgentSpecificMemory, after − before): ${json.dataset_memory_mb ?? 'not measured'} MB.`,
       `- App: page load → Train enabled at ${json.train_enabled_ms} ms → first AUC point drawn on the live chart at ${json.first_auc_point_ms} ms (from navigation start to the first AUC line segment on the chart — streaming train AUC; built-in data, default settings, backend Auto, Train clicked from inside the page the moment it is enabled; times taken in the page) → first validation AUC (end of epoch 1) at ${json.first_val_auc_point_ms} ms.`,
-      `- Longest main-thread task from page load through training: ${json.longest_main_thread_task_ms} ms (${json.long_tasks_over_50_ms} tasks over 50 ms).`,
+      `- Longest main-thread task during training (from the Train click through the first validation AUC and 3 s more): ${json.longest_main_thread_task_ms} ms (${json.long_tasks_over_50_ms} tasks over 50 ms). During page load, before Train is enabled: ${json.page_load_longest_task_ms} ms (${json.page_load_long_tasks_over_50_ms} tasks over 50 ms; bundle evaluation and the first render).`,
       '',
       '## Targets',
       '',
@@ -472,7 +483,7 @@ async function main() {
       `| fused ≥ 2× naive on every backend | min ${round(minFused, 2)}× | ${yes(targets.fused_ge_2x_naive_every_backend)} |`,
       `| parsing ≥ 50 MB/s | ${json.parse_mb_per_s} | ${yes(targets.parse_ge_50_mb_per_s)} |`,
       `| full train file ≤ 150 MB | ${json.dataset_memory_mb ?? '—'} | ${yes(targets.full_train_file_le_150_mb)} |`,
-      `| no main-thread task over 50 ms | ${json.longest_main_thread_task_ms} ms | ${yes(targets.no_main_thread_task_over_50_ms)} |`,
+      `| no main-thread task over 50 ms during training | ${json.longest_main_thread_task_ms} ms | ${yes(targets.no_main_thread_task_over_50_ms)} |`,
       `| first AUC point ≤ 3 s | ${json.first_auc_point_ms} ms | ${yes(targets.first_auc_point_le_3_s)} |`,
       '',
       `Whole browser bench: ${json.bench_seconds} s.`,

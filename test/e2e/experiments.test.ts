@@ -236,6 +236,8 @@ it('reproduces the tutorial on 1,500 uploaded video rows: four runs, table besid
 
   // The table: one row per model with a finite test AUC per task, the published numbers beside.
   const table = panel.getByRole('table', { name: /Reproduce the tutorial: test AUC/ });
+  // The results view is loaded on demand (it brings recharts): wait for it.
+  await table.waitFor({ timeout: 30_000 });
   const headers = await table.locator('thead th').allTextContents();
   const col = (h: string) => headers.indexOf(h);
   for (const h of [

@@ -180,6 +180,8 @@ it('the Chinese page has no English words outside the allow-list', async () => {
   await expect
     .poll(() => panel.getByText('Experiment finished: 4 runs.').count(), { timeout: 180_000 })
     .toBe(1);
+  // The results view is loaded on demand: wait for its table before reading the page.
+  await panel.getByRole('table', { name: /Task correlation/ }).waitFor({ timeout: 30_000 });
 
   // The backend check's result table (WASM against CPU only, to keep it short).
   const check = page.getByRole('region', { name: 'Backend check' });

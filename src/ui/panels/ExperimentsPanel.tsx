@@ -4,11 +4,10 @@
  * plan (src/worker/handlers/experiments.ts) and the panel ends in a table and a chart, both
  * saveable as PNG. The setup (with the store) lives in the page URL, so a link reproduces it.
  */
-import { useEffect, useRef, useState } from 'react';
+import { lazy, Suspense, useEffect, useRef, useState } from 'react';
 import type { RunResult } from '../../engine/experiments/runner';
 import type { ExperimentOutcome } from '../../worker/protocol';
 import { CheckboxField, NumberInput, SelectField, TextField } from '../components/fields';
-import { ExperimentResults } from '../experiments/ExperimentResults';
 import {
   formatNumberList,
   parseNumberList,
@@ -18,6 +17,12 @@ import {
 } from '../experiments/setup';
 import { localRunLabel } from '../experiments/results';
 import { readPageUrl } from '../experiments/urlSync';
+
+// The results view is the page's only recharts user: loaded when the first results arrive, so
+// recharts is not parsed and evaluated in the page-load task (≈ 1 MB of the main bundle).
+const ExperimentResults = lazy(() =>
+  import('../experiments/ExperimentResults').then((m) => ({ default: m.ExperimentResults })),
+);
 import { errorMessage } from '../format';
 import { useI18n } from '../i18n';
 import { useExperiment } from '../state/context';
@@ -435,7 +440,11 @@ export function ExperimentsPanel({ client, tasks, busy, onRunningChange }: Props
           ))}
         </ul>
       )}
-      {outcome !== null && outcome.results.length > 0 && <ExperimentResults outcome={outcome} />}
+      {outcome !== null && outcome.results.length > 0 && (
+        <Suspense fallback={<p role="status">{t('common.loading')}</p>}>
+          <ExperimentResults outcome={outcome} />
+        </Suspense>
+      )}
     </section>
   );
 }

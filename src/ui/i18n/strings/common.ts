@@ -6,10 +6,12 @@ export const common: StringTable = {
     'app.title': 'Multi-task recommendation playground',
     'lang.label': 'Language',
     'lang.tooltip': 'Switch the interface between English and Chinese',
+    'common.loading': 'Loading…',
   },
   zh: {
     'app.title': '多任务推荐模型训练场',
     'lang.label': '语言',
     'lang.tooltip': '在中文和英文界面之间切换',
+    'common.loading': '正在加载…',
   },
 };
