@@ -64,7 +64,11 @@ export async function handlePerf(req: PerfRequest, ctx: PerfContext): Promise<vo
   }
 }
 
-const warmupFor = (steps: number) => Math.min(5, Math.max(1, steps));
+/**
+ * Untimed warm-up steps before `steps` timed ones: a quarter of them (at least 5, or all of a few):
+ * V8 and tfjs reach their steady state over tens of steps, and a class trains for thousands.
+ */
+const warmupFor = (steps: number) => Math.max(Math.min(5, steps), Math.round(steps / 4));
 
 async function bench(req: BenchRequest, ctx: PerfContext): Promise<BenchResult> {
   const init = await initBackend(req.backend, { order: [req.backend] });
@@ -79,7 +83,9 @@ async function bench(req: BenchRequest, ctx: PerfContext): Promise<BenchResult> 
     flopsPerSample: {},
   };
   if (init.backend !== req.backend) return result;
-  const maxRows = Math.max(...req.batches.map((b) => b * ((req.steps[b] ?? 10) + 5)));
+  const maxRows = Math.max(
+    ...req.batches.map((b) => b * ((req.steps[b] ?? 10) + warmupFor(req.steps[b] ?? 10))),
+  );
   const data = census(maxRows);
   const F = data.features.length;
   const T = data.taskNames.length;
@@ -90,7 +96,7 @@ async function bench(req: BenchRequest, ctx: PerfContext): Promise<BenchResult> 
     model.dispose();
     const byBatch: Record<number, number> = {};
     for (const batch of req.batches) {
-      // Warm-up steps (at most 5: slow backends get few), then one epoch of `steps` timed steps.
+      // Warm-up steps (see warmupFor), then one epoch of `steps` timed steps.
       const steps = req.steps[batch] ?? 10;
       const rows = batch * (steps + warmupFor(steps));
       byBatch[batch] = Math.round(
