@@ -4,6 +4,7 @@
  */
 import { BACKEND_LABELS, type BackendName } from '../../engine/backendNames';
 import type { ModelSettings, RunRecord } from '../state/types';
+import { english, type Translate } from '../i18n/english';
 
 export type Cell = string | number | null;
 
@@ -31,53 +32,10 @@ export function boardTasks(runs: readonly RunRecord[]): string[] {
   return out;
 }
 
-/** Fills a key of the i18n tables (src/ui/i18n), e.g. `(k, v) => translate('zh', k, v)`. */
-export type Translate = (key: string, vars?: Record<string, string | number>) => string;
-
-/**
- * The English wording of the board's keys: what CSV (machine-readable, stable) and the default
- * Markdown use. Matches the `board.*` entries of the i18n tables' English side.
- */
-const ENGLISH: Record<string, string> = {
-  'board.col.run': 'Run',
-  'board.col.model': 'Model',
-  'board.col.testAuc': 'Test AUC {task}',
-  'board.col.bestEpoch': 'Best epoch',
-  'board.col.parameters': 'Parameters',
-  'board.col.time': 'Time (s)',
-  'board.col.settings': 'Settings',
-  'board.col.training': 'Training',
-  'board.col.samplesPerSec': 'Samples/s',
-  'board.col.backend': 'Backend',
-  'board.col.data': 'Data',
-  'board.col.status': 'Status',
-  'board.set.none': 'none',
-  'board.set.tower': 'tower {w}',
-  'board.set.gateLinear': 'gate linear',
-  'board.set.gateHidden': 'gate {w} hidden',
-  'board.set.singleTask': 'per-task net {w} · {tower}',
-  'board.set.shareBottom': 'bottom {w} · {tower}',
-  'board.set.mmoe': '{experts} experts × {w} · {gate} · {tower}',
-  'board.set.ple.one':
-    '1 level · {shared} shared + {perTask}/task experts × {w} · {gate} · {tower}',
-  'board.set.ple.many':
-    '{levels} levels · {shared} shared + {perTask}/task experts × {w} · {gate} · {tower}',
-  'board.set.training': '{epochs} epochs · batch {batch} · lr {lr} · seed {seed}',
-  'board.data.shortVideo': 'short-video generator ({rows} rows, seed {seed})',
-  'board.data.correlated': 'MMoE correlation generator (ρ = {rho}, {rows} rows)',
-  'board.status.completed': 'completed',
-  'board.status.stopped': 'stopped',
-  'board.status.early-stopped': 'early-stopped',
-};
-
-/** The English side, with `{name}` placeholders filled (no React, no i18n tables: tested alone). */
-export const englishBoard: Translate = (key, vars) =>
-  (ENGLISH[key] ?? key).replace(/\{(\w+)\}/g, (m, n: string) =>
-    vars?.[n] === undefined ? m : String(vars[n]),
-  );
+export type { Translate };
 
 /** "4 experts × 32 · gate linear · tower 16": the settings that matter for `s.model`. */
-export function describeSettings(s: ModelSettings, t: Translate = englishBoard): string {
+export function describeSettings(s: ModelSettings, t: Translate = english): string {
   const widths = (w: number[]) => (w.length === 0 ? t('board.set.none') : w.join('-'));
   const tower = t('board.set.tower', { w: widths(s.towerHidden) });
   const gate =
@@ -131,7 +89,7 @@ function modelName(r: RunRecord, t: Translate): string {
  */
 export function boardTable(runs: readonly RunRecord[], t?: Translate): BoardTable {
   const tasks = boardTasks(runs);
-  const tr = t ?? englishBoard;
+  const tr = t ?? english;
   const col = (key: string, align: 'left' | 'right', digits?: number): BoardColumn => ({
     key,
     header: tr(`board.col.${key}`),
@@ -233,7 +191,7 @@ function mdEscape(s: string): string {
 }
 
 /** GitHub-flavoured Markdown table; the best test AUC of each task is bold. */
-export function boardToMarkdown(runs: readonly RunRecord[], t: Translate = englishBoard): string {
+export function boardToMarkdown(runs: readonly RunRecord[], t: Translate = english): string {
   const table = boardTable(runs, t);
   const best = bestRows(table);
   const head = `| ${table.columns.map((c) => mdEscape(c.header)).join(' | ')} |`;

@@ -1,5 +1,6 @@
 /** Axis and text helpers shared by the live charts. Pure (tested in Node). */
 import type { SeriesPoint } from '../state/types';
+import { english } from '../i18n/english';
 
 /** "1" for whole epochs, "1.25" for streaming positions. */
 export const fmtX = (x: number) => (Number.isInteger(x) ? String(x) : x.toFixed(2));
@@ -27,7 +28,7 @@ export function summariseLatest(
   taskNames: string[],
   lines: SeriesPoint[][],
   what: string,
-  t: (key: string, vars: Record<string, string>) => string = englishLatest,
+  t: (key: string, vars: Record<string, string>) => string = english,
 ): string {
   const parts = taskNames.flatMap((task, i) => {
     const l = lines[i] ?? [];
@@ -39,11 +40,4 @@ export function summariseLatest(
   return parts.length === 0
     ? t('chart.latest.none', { what })
     : t('chart.latest', { what, items: parts.join(', ') });
-}
-
-/** The English of summariseLatest's keys (the i18n tables hold both languages). */
-function englishLatest(key: string, v: Record<string, string>): string {
-  if (key === 'chart.latest.item') return `${v.task} ${v.value} at epoch ${v.epoch}`;
-  if (key === 'chart.latest.none') return `no ${v.what} yet`;
-  return `latest ${v.what}: ${v.items}`;
 }

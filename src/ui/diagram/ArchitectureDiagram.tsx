@@ -9,6 +9,7 @@ import { renderChartPng } from '../export/png';
 import { SavePngButton } from '../export/SavePngButton';
 import { catalogEntry } from './modelCatalog';
 import { useI18n } from '../i18n';
+import { english } from '../i18n/english';
 import { layoutDiagram, type DiagramNode, type Translate } from './layout';
 import '../charts/visuals.css';
 
@@ -29,7 +30,7 @@ function tint(hex: string, alpha: number): string {
 export function describeArchitecture(
   s: ModelSettings,
   taskNames: string[],
-  t: Translate = englishArchitecture,
+  t: Translate = english,
 ): string {
   const tasks = taskNames.join(t('arch.and')) || t('arch.eachTask');
   const tower =
@@ -58,29 +59,6 @@ export function describeArchitecture(
       });
   }
 }
-
-/** The English of describeArchitecture (the i18n tables hold both languages). */
-const ARCH_EN: Record<string, string> = {
-  'arch.and': ' and ',
-  'arch.eachTask': 'each task',
-  'arch.linearOutput': 'a linear output',
-  'arch.tower': 'a tower ({w})',
-  'diagram.linear': 'linear',
-  'arch.single_task':
-    'Single-task: for {tasks}, a separate network ({w}) then {tower}; nothing is shared.',
-  'arch.share_bottom':
-    'Share-Bottom: the input feeds one shared bottom ({w}); each of {tasks} has {tower}.',
-  'arch.mmoe':
-    'MMoE: {n} shared experts ({w}) read the input; one gate per task ({tasks}) weights all experts; each task has {tower}.',
-  'arch.ple':
-    "PLE with {levels} level(s): per level {shared} shared experts and {perTask} private expert(s) per task ({w}); each task's gate mixes only its own and the shared experts; each of {tasks} has {tower}.",
-  'arch.ple.levels':
-    "PLE with {levels} level(s): per level {shared} shared experts and {perTask} private expert(s) per task ({w}); each task's gate mixes only its own and the shared experts; a shared gate mixes all experts for the next level; each of {tasks} has {tower}.",
-};
-const englishArchitecture: Translate = (key, vars) =>
-  (ARCH_EN[key] ?? key).replace(/\{(\w+)\}/g, (m, n: string) =>
-    vars?.[n] === undefined ? m : String(vars[n]),
-  );
 
 function NodeBox({ n }: { n: DiagramNode }) {
   const rx = n.kind === 'gate' ? n.h / 2 : n.kind === 'output' ? 14 : 6;

@@ -4,6 +4,7 @@
  */
 import type { ModelSettings } from '../state/types';
 import { SHARED_COLOR, taskColor } from '../charts/colors';
+import { english, type Translate } from '../i18n/english';
 
 export type NodeKind = 'input' | 'bottom' | 'expert' | 'more' | 'gate' | 'tower' | 'output';
 
@@ -63,38 +64,7 @@ const fit = (label: string, min: number) => {
   return Math.max(min, Math.ceil(7.4 * (label.length + wide) + 18));
 };
 
-/** Fills a key of the i18n tables (`diagram.*`). */
-export type Translate = (key: string, vars?: Record<string, string | number>) => string;
-
-/** The English of the `diagram.*` keys (the i18n tables hold both languages). */
-const ENGLISH: Record<string, string> = {
-  'diagram.linear': 'linear',
-  'diagram.expert': 'expert {n}',
-  'diagram.more': '+{n} more',
-  'diagram.task': 'task',
-  'diagram.inputFeatures': 'input features',
-  'diagram.columns': '{n} columns',
-  'diagram.row.input': 'input',
-  'diagram.sharedBottom': 'shared bottom',
-  'diagram.row.bottom': 'bottom',
-  'diagram.net': '{task} net',
-  'diagram.row.network': 'network',
-  'diagram.row.experts': 'experts{suffix}',
-  'diagram.sharedExperts': 'shared experts',
-  'diagram.shared': 'shared',
-  'diagram.gate': '{task} gate',
-  'diagram.hidden': 'hidden {w}',
-  'diagram.sharedGate': 'shared gate',
-  'diagram.row.gates': 'gates{suffix}',
-  'diagram.tower': '{task} tower',
-  'diagram.row.towers': 'towers',
-  'diagram.row.outputs': 'outputs',
-};
-
-export const englishDiagram: Translate = (key, vars) =>
-  (ENGLISH[key] ?? key).replace(/\{(\w+)\}/g, (m, n: string) =>
-    vars?.[n] === undefined ? m : String(vars[n]),
-  );
+export type { Translate };
 
 /** Boxes of a group of `n` experts, capped at MAX_SHOWN (the last one says "+k more"). */
 function expertBoxes(
@@ -158,7 +128,7 @@ export function layoutDiagram(
   s: ModelSettings,
   taskNames: string[],
   numFeatures?: number,
-  t: Translate = englishDiagram,
+  t: Translate = english,
 ): Diagram {
   const widths = (w: number[]) => (w.length === 0 ? t('diagram.linear') : w.join('-'));
   const tasks = taskNames.length > 0 ? taskNames : [t('diagram.task')];

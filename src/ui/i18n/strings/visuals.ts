@@ -2,9 +2,8 @@ import type { StringTable } from '../index';
 
 /**
  * Text drawn in charts, the gate heatmap, the architecture diagram and the comparison board
- * (page, PNG and Markdown), verdicts and backend notices. The English side of `board.*`,
- * `diagram.*`, `arch.*` and `chart.latest*` matches the English defaults in board/export.ts,
- * diagram/*.ts and charts/chartData.ts (used in Node and for the machine-readable CSV).
+ * (page, PNG and Markdown), verdicts and backend notices. The English side is also what the
+ * board CSV (machine-readable) and the helpers' defaults use, through ../english.ts.
  */
 export const visuals: StringTable = {
   en: {
