@@ -7,12 +7,12 @@
  * CPU profiler saw in it; plus the long tasks and Long Animation Frame script attribution seen by
  * the page itself. How the long tasks of issue #3 item 7 were found (README, long tasks).
  */
-import { readFileSync, writeFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { writeFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { gunzipSync } from 'node:zlib';
 import { preview } from 'vite';
 import { launchBrowser, openApp, waitForBackend, waitForTrainingStatus } from '../e2e/browser';
+import { videoValBytes } from '../sharedData';
 
 interface TraceEvent {
   name: string;
@@ -58,7 +58,7 @@ try {
   await waitForBackend(page, 90_000);
   if (mode === 'upload') {
     const csv = path.join(dir, 'val.csv');
-    writeFileSync(csv, gunzipSync(readFileSync('/work/shared/data/video/val.csv.gz')));
+    writeFileSync(csv, videoValBytes());
     await page.getByLabel('Data source').selectOption('csv');
     await page.getByLabel('Training CSV file').setInputFiles(csv);
     await page.getByLabel('Validation share (%)').fill('10');

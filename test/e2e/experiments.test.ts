@@ -5,15 +5,15 @@
  * presentation mode work; the task-correlation experiment with its seesaw view; and the
  * "Reproduce the tutorial" preset on real uploaded video rows.
  */
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { gunzipSync } from 'node:zlib';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, expect, inject, it } from 'vitest';
 import { countParameters } from '../../src/engine/experiments/params';
 import { resolvePreset } from '../../src/engine/models/presets';
 import { download, launchBrowser, openApp, waitForBackend } from './browser';
+import { videoValHead } from '../sharedData';
 
 let browser: Browser;
 beforeAll(async () => {
@@ -172,10 +172,8 @@ it('task correlation with the single-task baseline: log loss (default) and AUC a
 /** The first `rows` lines of the real (gunzipped) video validation file, as a CSV to upload. */
 function videoHead(rows: number): string {
   dir = mkdtempSync(path.join(tmpdir(), 'mtl-e2e-tutorial-'));
-  const text = gunzipSync(readFileSync('/work/shared/data/video/val.csv.gz')).toString('utf8');
-  const head = text.split('\n').slice(0, rows).join('\n') + '\n';
   const file = path.join(dir, `video-val-first-${rows}.csv`);
-  writeFileSync(file, head);
+  writeFileSync(file, videoValHead(rows));
   return file;
 }
 

@@ -9,8 +9,9 @@ import path from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, expect, inject, it } from 'vitest';
 import { launchBrowser, openApp, waitForBackend, waitForTrainingStatus } from './browser';
+import { KUAIRAND_CSV } from '../sharedData';
 
-const KUAIRAND = '/work/shared/data/kuairand-1k/kuairand_1k_mtl.csv';
+const KUAIRAND = KUAIRAND_CSV;
 const SHOTS = path.resolve(import.meta.dirname, '../../docs/screenshots');
 
 let browser: Browser;

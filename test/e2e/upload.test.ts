@@ -12,8 +12,6 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { gunzipSync } from 'node:zlib';
-import { readFileSync } from 'node:fs';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, inject, it } from 'vitest';
 import {
@@ -28,6 +26,7 @@ import {
   waitForTrainingStatus,
   writeLongTaskReport,
 } from './browser';
+import { videoValBytes, videoValHead } from '../sharedData';
 
 const SHOTS = path.resolve(import.meta.dirname, '../../docs/screenshots');
 const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
@@ -38,7 +37,7 @@ let csvPath: string;
 beforeAll(async () => {
   dir = mkdtempSync(path.join(tmpdir(), 'mtl-e2e-'));
   csvPath = path.join(dir, 'val.csv');
-  writeFileSync(csvPath, gunzipSync(readFileSync('/work/shared/data/video/val.csv.gz')));
+  writeFileSync(csvPath, videoValBytes());
   browser = await launchBrowser({ webgpu: false });
 });
 afterAll(async () => {
@@ -76,10 +75,7 @@ it('uploads the video file, trains MMoE one epoch with live AUC, gates, board, e
     throw e;
   }
   // Every row of the file, 10 % / 10 % held out.
-  const n = gunzipSync(readFileSync('/work/shared/data/video/val.csv.gz'))
-    .toString('latin1')
-    .trim()
-    .split('\n').length;
+  const n = videoValBytes().toString('latin1').trim().split('\n').length;
   const nHeld = Math.round(n * 0.1);
   const fmt = (v: number) => v.toLocaleString('en-US');
   const parseTasks = await readLongTasks(page);
@@ -214,12 +210,9 @@ it('drop on the page: a dropped CSV is previewed, loaded and trained; a dropped 
   expect(await page.getByLabel('Data source').inputValue()).not.toBe('csv');
 
   // The first 3,000 rows of the real video validation file.
-  const rows = gunzipSync(readFileSync('/work/shared/data/video/val.csv.gz'))
-    .toString('latin1')
-    .split('\n')
-    .slice(0, 3000);
+  const text = videoValHead(3000);
   const dataPanel = page.getByRole('region', { name: '1 · Data' });
-  await dropFiles(page, dataPanel, [{ name: 'dropped-video.csv', text: rows.join('\n') + '\n' }]);
+  await dropFiles(page, dataPanel, [{ name: 'dropped-video.csv', text }]);
 
   expect(await page.getByLabel('Data source').inputValue()).toBe('csv');
   expect(await dataPanel.getByText('dropped-video.csv', { exact: true }).count()).toBe(1);
@@ -227,7 +220,7 @@ it('drop on the page: a dropped CSV is previewed, loaded and trained; a dropped 
   await expect.poll(() => preview.count(), { timeout: 30_000 }).toBe(1);
   expect(await preview.locator('caption').textContent()).toMatch(/501 columns, no header row/);
   // The preview shows the file's own first row: its two labels and first feature value.
-  const first = rows[0].split(',');
+  const first = text.split('\n')[0].split(',');
   const cells = await preview.locator('tbody tr').first().locator('td').allTextContents();
   expect(cells.slice(0, 2).map(Number)).toEqual(first.slice(0, 2).map(Number));
 

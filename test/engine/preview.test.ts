@@ -1,7 +1,6 @@
-import { readFileSync } from 'node:fs';
-import { gunzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { PREVIEW_BYTES, previewCsv } from '../../src/engine/data/preview';
+import { videoValBytes } from '../sharedData';
 
 describe('previewCsv', () => {
   it('detects a header row (no numeric cell) and keeps its names', async () => {
@@ -25,7 +24,7 @@ describe('previewCsv', () => {
   });
 
   it('limits rows and drops a line cut by the byte limit on a real video file', async () => {
-    const text = gunzipSync(readFileSync('/work/shared/data/video/val.csv.gz')).toString('utf8');
+    const text = videoValBytes().toString('utf8');
     const blob = new Blob([text.slice(0, PREVIEW_BYTES * 3)]);
     const p = await previewCsv(blob, 5);
     expect(p.truncated).toBe(true);
