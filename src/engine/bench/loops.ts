@@ -12,6 +12,7 @@ import type { Dataset, FeatureColumn } from '../data/types';
 import { createModel } from '../models/registry';
 import type { ModelConfig } from '../models/types';
 import { perTaskSigmoidCrossEntropy, weightedSigmoidCrossEntropy } from '../train/loss';
+import { compiledStepFor } from '../train/compiled/compiledStep';
 import { createAdam, FlatAdam } from '../train/optimizer';
 import { Trainer } from '../train/trainer';
 
@@ -134,6 +135,56 @@ export async function bareLoopSamplesPerSec(
     x.dispose();
     y.dispose();
     w.dispose();
+  }
+}
+
+/**
+ * Bare loop of the app's own step for `cfg` on one fixed batch: the compiled step where it
+ * applies on this backend (WASM, CPU), else the tfjs step (bareLoopSamplesPerSec, ours).
+ */
+export async function appLoopSamplesPerSec(
+  cfg: ModelConfig,
+  batch: number,
+  steps: number,
+  warmup = 5,
+): Promise<{ samplesPerSec: number; step: 'compiled' | 'tfjs' }> {
+  const model = createModel(cfg);
+  const { numFeatures: F, numTasks: T } = cfg;
+  try {
+    const compiled = compiledStepFor(model, {
+      learningRate: 0.001,
+      lossWeights: new Array<number>(T).fill(1),
+      uncertainty: false,
+    });
+    if (!compiled) {
+      const sps = await bareLoopSamplesPerSec(
+        (x) => model.forward(x),
+        model.variables,
+        F,
+        T,
+        batch,
+        steps,
+        false,
+        warmup,
+      );
+      return { samplesPerSec: sps, step: 'tfjs' };
+    }
+    try {
+      // The same kind of batch as the tfjs bare loop: uniform x, random 0/1 labels (seeded).
+      const rng = mulberry32(7);
+      const { x, y } = compiled.batchViews(batch);
+      for (let i = 0; i < x.length; i++) x[i] = rng();
+      for (let i = 0; i < y.length; i++) y[i] = rng() < 0.5 ? 1 : 0;
+      for (let i = 0; i < warmup; i++) compiled.step(batch);
+      const t0 = now();
+      for (let i = 0; i < steps; i++) compiled.step(batch);
+      const ms = now() - t0;
+      return { samplesPerSec: (steps * batch) / (ms / 1000), step: 'compiled' };
+    } finally {
+      compiled.dispose();
+    }
+  } finally {
+    model.dispose();
   }
 }
 

@@ -7,7 +7,7 @@
  * warm starts).
  */
 import * as tf from '@tensorflow/tfjs';
-import type { GateLayout, ModelConfig, MultiTaskModel } from './types';
+import type { GateLayout, ModelConfig, ModelStructure, MultiTaskModel } from './types';
 
 const INSTANCE_SEPARATOR = '__m';
 let nextInstanceId = 0;
@@ -81,6 +81,8 @@ export interface ModelParts {
   gates(x: tf.Tensor2D): tf.Tensor3D[];
   /** Gate/expert labels per level, given the task names (length T). */
   gateLayout(taskNames: string[]): GateLayout[];
+  /** Block layout for the compiled training step (see ModelStructure). */
+  structure?: ModelStructure;
 }
 
 /** Wraps a model's parts into a MultiTaskModel (input checks, tidy, counting, disposal). */
@@ -101,6 +103,7 @@ export function assembleModel(
     config,
     variables: store.variables,
     parameterCount: () => store.variables.reduce((n, v) => n + v.size, 0),
+    ...(parts.structure ? { structure: parts.structure } : {}),
     forward: (x) => {
       checkInput(x);
       // tidy keeps intermediates from leaking even when the caller forgot one.

@@ -36,5 +36,6 @@ export function createMmoe(config: ModelConfig): MultiTaskModel {
         experts: Array.from({ length: E }, (_, i) => `expert ${i + 1}`),
       },
     ],
+    structure: { kind: 'mixture', experts, gates, towers },
   });
 }

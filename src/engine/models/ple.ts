@@ -130,8 +130,21 @@ export function createPle(config: ModelConfig): MultiTaskModel {
     return { tasks, gates };
   };
 
+  const first = levels[0];
   return assembleModel(config, store, {
     forward: (x) => towerForward(towers, trunk(x, false).tasks),
+    // One level (CGC) is experts, gates with a reach and towers; deeper PLE keeps the tfjs step.
+    ...(L === 1
+      ? {
+          structure: {
+            kind: 'mixture' as const,
+            experts: first.experts,
+            gates: first.taskGates,
+            reach,
+            towers,
+          },
+        }
+      : {}),
     gates: (x) => trunk(x, true).gates,
     gateLayout: (taskNames): GateLayout[] => {
       const experts = [

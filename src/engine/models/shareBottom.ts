@@ -15,5 +15,20 @@ export function createShareBottom(config: ModelConfig): MultiTaskModel {
     forward: (x) => towerForward(towers, mlpForward(bottom, x)),
     gates: () => [],
     gateLayout: () => [],
+    // The bottom MLP is a bank of one (same kernel and bias layouts).
+    structure: {
+      kind: 'share_bottom',
+      bottom:
+        bottom.layers.length > 0
+          ? {
+              count: 1,
+              sizes: [...bottomHidden],
+              sharedInput: true,
+              activateLast: bottom.activateLast,
+              layers: bottom.layers,
+            }
+          : null,
+      towers,
+    },
   });
 }

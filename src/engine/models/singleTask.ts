@@ -26,5 +26,6 @@ export function createSingleTask(config: ModelConfig): MultiTaskModel {
     forward: (x) => tf.reshape(bankForward(nets, x), [x.shape[0], T]) as tf.Tensor2D,
     gates: () => [],
     gateLayout: () => [],
+    structure: { kind: 'bank', nets },
   });
 }

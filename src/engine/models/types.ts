@@ -1,4 +1,5 @@
 import type * as tf from '@tensorflow/tfjs';
+import type { Bank } from './blocks';
 
 /** Names in the model registry. */
 export type ModelName = 'single_task' | 'share_bottom' | 'mmoe' | 'ple';
@@ -59,6 +60,17 @@ export interface GateLayout {
   experts: string[];
 }
 
+/**
+ * The model's layout in blocks, for the compiled training step (train/compiled): T one-logit
+ * networks on x ('bank': single-task); a bottom (null: none) and towers ('share_bottom'); experts,
+ * softmax gates and towers on the gate-weighted mixtures ('mixture': MMoE, and PLE with one level,
+ * where gate g's output k weighs expert reach[g][k]). Absent when the model is none of these.
+ */
+export type ModelStructure =
+  | { kind: 'bank'; nets: Bank }
+  | { kind: 'share_bottom'; bottom: Bank | null; towers: Bank }
+  | { kind: 'mixture'; experts: Bank; gates: Bank; reach?: number[][]; towers: Bank };
+
 /** A multi-task model: a set of tf.Variables and a pure forward function. */
 export interface MultiTaskModel {
   readonly config: ModelConfig;
@@ -77,6 +89,8 @@ export interface MultiTaskModel {
    */
   gates(x: tf.Tensor2D): tf.Tensor3D[];
   gateLayout(taskNames: string[]): GateLayout[];
+  /** Block layout for the compiled training step; absent when it does not cover this model. */
+  readonly structure?: ModelStructure;
   dispose(): void;
 }
 

@@ -18,6 +18,7 @@ import { exactAuc } from '../metrics/auc';
 import { logloss } from '../metrics/logloss';
 import { StreamingAuc } from '../metrics/streaming';
 import type { MultiTaskModel } from '../models/types';
+import { CompiledStep, compiledStepFor } from './compiled/compiledStep';
 import { weightedSigmoidCrossEntropy } from './loss';
 import { FlatAdam } from './optimizer';
 import {
@@ -79,10 +80,14 @@ interface PendingStep {
   epoch: number;
   step: number;
   rows: number;
-  /** Per-task batch-mean loss [T]. */
-  loss: tf.Tensor1D;
+  /** Per-task batch-mean loss [T]: on the device (tfjs step) or already read (compiled step). */
+  loss: tf.Tensor1D | Float32Array;
   /** concat(logits, labels) [rows, 2T] for the streaming AUC; null once outside the window. */
-  trace: tf.Tensor2D | null;
+  trace: tf.Tensor2D | Float32Array | null;
+}
+
+function disposeIfTensor(t: tf.Tensor | Float32Array | null): void {
+  if (t instanceof tf.Tensor) t.dispose();
 }
 
 /** Mean validation AUC over the tasks that have one (NaN-safe); −Infinity when none has. */
@@ -175,6 +180,10 @@ export class Trainer {
   private evalY: Float32Array | null = null;
 
   private optimizer: FlatAdam | null = null;
+  /** The compiled step (undefined: not decided yet; null: the tfjs step is used). */
+  private compiled: CompiledStep | null | undefined = undefined;
+  /** The compiled step has updated its parameters since they were last written to the model. */
+  private compiledDirty = false;
   private lossWeights: tf.Tensor1D | null = null;
   /** Uncertainty weighting: learnable log-variances s [T] and their own Adam (not model weights). */
   private logVariance: tf.Variable<tf.Rank.R1> | null = null;
@@ -277,7 +286,10 @@ export class Trainer {
     try {
       let lastYield = now();
       while (!this.done) {
-        if (this.paused && !this.stopRequested) await this.waitWhilePaused();
+        if (this.paused && !this.stopRequested) {
+          this.syncModel();
+          await this.waitWhilePaused();
+        }
         if (this.stepping) await this.stepping;
         if (this.stopRequested) {
           this.status = 'stopped';
@@ -293,6 +305,8 @@ export class Trainer {
         }
         if (epochEnd) await this.endEpoch();
         if (now() - lastYield >= YIELD_EVERY_MS) {
+          // Whatever runs during the yield (a prediction, a save) sees the current weights.
+          this.syncModel();
           await yieldToEventLoop();
           lastYield = now();
         }
@@ -390,6 +404,8 @@ export class Trainer {
     this.logVarianceOptimizer = null;
     this.logVariance?.dispose();
     this.logVariance = null;
+    this.compiled?.dispose();
+    this.compiled = null;
     this.finished = true;
   }
 
@@ -416,11 +432,95 @@ export class Trainer {
     this.epochTrainMs = 0;
   }
 
+  /**
+   * The compiled step when it covers this model on the current backend and the config allows it
+   * (decided once, at the first step), else null.
+   */
+  private compiledStep(): CompiledStep | null {
+    if (this.compiled !== undefined) return this.compiled;
+    this.compiled = null;
+    if (this.config.compiledStep === false) return null;
+    this.compiled = compiledStepFor(this.model, {
+      learningRate: this.config.learningRate,
+      lossWeights: this.config.lossWeights ?? new Array<number>(this.numTasks).fill(1),
+      uncertainty: this.config.taskWeighting === 'uncertainty',
+    });
+    return this.compiled;
+  }
+
+  /** Which step trains: 'compiled' or 'tfjs' (decided at the first step; null before). */
+  get stepKind(): 'compiled' | 'tfjs' | null {
+    if (this.compiled === undefined) return null;
+    return this.compiled ? 'compiled' : 'tfjs';
+  }
+
+  /** Writes the compiled step's weights (and log-variances) into the model's variables. */
+  private syncModel(): void {
+    if (!this.compiled || !this.compiledDirty) return;
+    this.compiled.writeToModel();
+    const s = this.compiled.logVariance();
+    if (s && this.logVariance) {
+      const value = tf.tensor1d(s);
+      this.logVariance.assign(value);
+      value.dispose();
+    }
+    this.compiledDirty = false;
+  }
+
+  /** One step of the compiled step on the batch in xBuf/yBuf; results are read at once. */
+  private compiledTrainStep(compiled: CompiledStep, n: number): PendingStep {
+    const F = this.numFeatures;
+    const T = this.numTasks;
+    const views = compiled.batchViews(n);
+    views.x.set(this.xBuf.subarray(0, n * F));
+    views.y.set(this.yBuf.subarray(0, n * T));
+    const { loss, logits } = compiled.step(n);
+    this.compiledDirty = true;
+    const trace = new Float32Array(n * 2 * T);
+    for (let i = 0; i < n; i++) {
+      for (let t = 0; t < T; t++) {
+        trace[i * 2 * T + t] = logits[i * T + t];
+        trace[i * 2 * T + T + t] = this.yBuf[i * T + t];
+      }
+    }
+    return {
+      epoch: this.epoch,
+      step: this.stepInEpoch + 1,
+      rows: n,
+      loss: loss.slice(),
+      trace,
+    };
+  }
+
   /** One optimizer step on the next batch; its losses/logits stay on the device as PendingStep. */
   private trainStep(): void {
     if (this.train.rows.length === 0) throw new Error('The training split has no rows');
     const t0 = now();
     if (this.stepInEpoch === 0) this.beginEpoch();
+    const compiled = this.compiledStep();
+    if (compiled) {
+      if (!this.lossWeights) {
+        this.lossWeights = tf.tensor1d(this.config.lossWeights ?? new Array(this.numTasks).fill(1));
+      }
+      if (this.config.taskWeighting === 'uncertainty' && !this.logVariance) {
+        this.logVariance = tf.tidy(() =>
+          tf.variable(tf.zeros([this.numTasks]) as tf.Tensor1D, true),
+        );
+      }
+      const start = this.stepInEpoch * this.batchSize;
+      const n = Math.min(this.batchSize, this.order.length - start);
+      fillBatch(this.train.data, this.order, start, n, this.scaling, this.xBuf, this.yBuf);
+      this.lastBatchRows = n;
+      const step = this.compiledTrainStep(compiled, n);
+      this.stepInEpoch++;
+      this.pending.push(step);
+      this.dropOldTraces(n);
+      const ms = now() - t0;
+      this.trainActiveMs += ms;
+      this.activeMs += ms;
+      this.epochTrainMs += ms;
+      return;
+    }
     if (!this.optimizer) {
       this.optimizer = new FlatAdam(this.model.variables, this.config.learningRate);
     }
@@ -504,7 +604,7 @@ export class Trainer {
     for (const p of this.pending) {
       if (!p.trace) continue;
       if (this.traceRows - p.rows < window) break;
-      p.trace.dispose();
+      disposeIfTensor(p.trace);
       p.trace = null;
       this.traceRows -= p.rows;
     }
@@ -517,6 +617,7 @@ export class Trainer {
    */
   private async tick(emit: boolean): Promise<ProgressEvent | null> {
     const t0 = now();
+    this.syncModel();
     const T = this.numTasks;
     const pending = this.pending;
     this.pending = [];
@@ -525,10 +626,14 @@ export class Trainer {
     let flat: tf.Tensor | null = null;
     try {
       const wantGates = emit && this.lastBatchRows > 0;
-      if (pending.length > 0 || wantGates) {
+      const onDevice = pending.some((p) => p.loss instanceof tf.Tensor);
+      if (onDevice || wantGates) {
         flat = tf.tidy(() => {
-          const parts: tf.Tensor1D[] = pending.map((p) => p.loss);
-          for (const p of pending) if (p.trace) parts.push(tf.reshape(p.trace, [-1]));
+          const parts: tf.Tensor1D[] = [];
+          for (const p of pending) if (p.loss instanceof tf.Tensor) parts.push(p.loss);
+          for (const p of pending) {
+            if (p.trace instanceof tf.Tensor) parts.push(tf.reshape(p.trace, [-1]));
+          }
           if (wantGates) {
             const n = this.lastBatchRows;
             const F = this.numFeatures;
@@ -545,8 +650,8 @@ export class Trainer {
       }
     } finally {
       for (const p of pending) {
-        p.loss.dispose();
-        p.trace?.dispose();
+        disposeIfTensor(p.loss);
+        disposeIfTensor(p.trace);
       }
     }
     let values: Float32Array = new Float32Array(0);
@@ -558,35 +663,44 @@ export class Trainer {
       }
     }
 
-    // 1) Losses, in step order: the first non-finite one is where training broke.
+    // Where each step's numbers are: read back (in `values`, losses first, then traces, in step
+    // order) or already on the host (compiled step).
     let offset = 0;
-    for (const p of pending) {
-      for (let t = 0; t < T; t++) {
-        const v = values[offset + t];
-        if (!Number.isFinite(v)) throw new NonFiniteLossError(p.epoch, p.step, this.taskNames[t]);
-      }
+    const losses = pending.map((p) => {
+      if (!(p.loss instanceof tf.Tensor)) return p.loss;
       offset += T;
-    }
-    offset = 0;
-    for (const p of pending) {
+      return values.subarray(offset - T, offset);
+    });
+    const traces = pending.map((p) => {
+      if (!(p.trace instanceof tf.Tensor)) return p.trace;
+      offset += p.rows * 2 * T;
+      return values.subarray(offset - p.rows * 2 * T, offset);
+    });
+    // 1) Losses, in step order: the first non-finite one is where training broke.
+    pending.forEach((p, i) => {
       for (let t = 0; t < T; t++) {
-        const weighted = values[offset + t] * p.rows;
+        if (!Number.isFinite(losses[i][t])) {
+          throw new NonFiniteLossError(p.epoch, p.step, this.taskNames[t]);
+        }
+      }
+    });
+    pending.forEach((p, i) => {
+      for (let t = 0; t < T; t++) {
+        const weighted = losses[i][t] * p.rows;
         this.lossSinceEvent[t] += weighted;
         this.epochLoss[t] += weighted;
       }
       this.rowsSinceEvent += p.rows;
       this.epochRows += p.rows;
       this.totalTrainRows += p.rows;
-      offset += T;
-    }
+    });
     // 2) Traces [rows, 2T]: logits in columns 0..T-1, labels in T..2T-1.
-    for (const p of pending) {
-      if (!p.trace) continue;
-      const scores = values.subarray(offset);
-      const labels = values.subarray(offset + T);
-      for (let t = 0; t < T; t++) this.streaming[t].push(scores, labels, p.rows, t, 2 * T);
-      offset += p.rows * 2 * T;
-    }
+    pending.forEach((p, i) => {
+      const trace = traces[i];
+      if (!trace) return;
+      const labels = trace.subarray(T);
+      for (let t = 0; t < T; t++) this.streaming[t].push(trace, labels, p.rows, t, 2 * T);
+    });
     // 3) Gate means per level, [G][E].
     const gates: number[][][] = gateShapes.map(([g, e]) => {
       const level: number[][] = [];
@@ -677,6 +791,7 @@ export class Trainer {
   private async finish(): Promise<TrainResult> {
     // Steps of a stopped, unfinished epoch may still be pending: read them (NaN check included).
     if (this.pending.length > 0) await this.tick(false);
+    this.syncModel();
     this.restoreSnapshot();
     let test: SplitMetrics | undefined;
     if (this.test && this.test.rows.length > 0) {
@@ -705,12 +820,14 @@ export class Trainer {
   /** After an error: free what the step left and put the best weights back (NaN weights are useless). */
   private abort(): void {
     this.disposePending();
+    this.syncModel();
     this.restoreSnapshot();
     this.done = true;
     this.finished = true;
   }
 
   private takeSnapshot(): void {
+    this.syncModel();
     this.disposeSnapshot();
     // clone() shares the data; Adam replaces variables' data (assign) rather than mutating it,
     // so the snapshot keeps this epoch's values.
@@ -720,6 +837,9 @@ export class Trainer {
   private restoreSnapshot(): void {
     if (!this.snapshot) return;
     this.model.variables.forEach((v, i) => v.assign(this.snapshot![i]));
+    // The compiled step reloads the restored weights before its next step.
+    this.compiled?.invalidate();
+    this.compiledDirty = false;
     this.disposeSnapshot();
   }
 
@@ -730,8 +850,8 @@ export class Trainer {
 
   private disposePending(): void {
     for (const p of this.pending) {
-      p.loss.dispose();
-      p.trace?.dispose();
+      disposeIfTensor(p.loss);
+      disposeIfTensor(p.trace);
     }
     this.pending = [];
     this.traceRows = 0;
@@ -739,6 +859,7 @@ export class Trainer {
 
   /** Logits per task (Float32Array of rows.rows.length each), in row order, batch by batch. */
   private async forwardLogits(rows: RowSet): Promise<Float32Array[]> {
+    this.syncModel();
     const F = this.numFeatures;
     const T = this.numTasks;
     if (rows.data.features.length !== F) {

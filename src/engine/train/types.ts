@@ -21,6 +21,11 @@ export interface TrainConfig {
   streamingWindow?: number;
   /** Minimum milliseconds between two progress callbacks (default 100 → ≤ 10/s). */
   progressIntervalMs?: number;
+  /**
+   * Use the compiled step (train/compiled) where it covers the model and backend (WASM, CPU);
+   * default true. false: always the tfjs op-by-op step (for comparisons and tests).
+   */
+  compiledStep?: boolean;
 }
 
 /** Metrics of one task on one split. auc is NaN when the split has only one class. */

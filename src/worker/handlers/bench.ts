@@ -6,6 +6,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { initBackend, type BackendName } from '../../engine/backend';
 import {
+  appLoopSamplesPerSec,
   bareLoopSamplesPerSec,
   generateCensusShaped,
   matMulRate,
@@ -109,18 +110,13 @@ async function bench(req: BenchRequest, ctx: PerfContext): Promise<BenchResult> 
     const cfg = resolvePreset('mmoe', F, T).model;
     for (const batch of req.batches) {
       const steps = req.steps[batch] ?? 10;
-      const model = createModel(cfg);
-      const fused = await bareLoopSamplesPerSec(
-        (x) => model.forward(x),
-        model.variables,
-        F,
-        T,
+      // Ours: the step the app trains with on this backend (compiled on WASM/CPU).
+      const { samplesPerSec: fused } = await appLoopSamplesPerSec(
+        cfg,
         batch,
         steps,
-        false,
         warmupFor(steps),
       );
-      model.dispose();
       const naive = naiveMmoe(cfg);
       const slow = await bareLoopSamplesPerSec(
         naive.forward,
@@ -150,23 +146,10 @@ async function calibrate(req: CalibrateRequest): Promise<BackendSpeed[]> {
         speeds.push({ backend, samplesPerSec: null });
         continue;
       }
+      // The step the app would train with there (compiled on WASM/CPU, tfjs ops elsewhere).
       const cfg = resolvePreset('mmoe', 499, 2).model;
-      const model = createModel(cfg);
-      try {
-        const sps = await bareLoopSamplesPerSec(
-          (x) => model.forward(x),
-          model.variables,
-          499,
-          2,
-          req.batchSize,
-          req.steps,
-          false,
-          1,
-        );
-        speeds.push({ backend, samplesPerSec: Math.round(sps) });
-      } finally {
-        model.dispose();
-      }
+      const { samplesPerSec } = await appLoopSamplesPerSec(cfg, req.batchSize, req.steps, 1);
+      speeds.push({ backend, samplesPerSec: Math.round(samplesPerSec) });
     } catch {
       speeds.push({ backend, samplesPerSec: null });
     }
