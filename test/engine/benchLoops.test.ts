@@ -5,7 +5,9 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, expect, it } from 'vitest';
 import {
+  appLoopSamplesPerSec,
   bareLoopSamplesPerSec,
+  datasetBatch,
   generateCensusShaped,
   trainerSamplesPerSec,
 } from '../../src/engine/bench/loops';
@@ -50,4 +52,24 @@ it('the naive MMoE gives [B, T] logits and trains in the stock loop; the timed l
   const t0 = tf.memory().numTensors;
   expect(await trainerSamplesPerSec(d, cfg, 32, 64, 1)).toBeGreaterThan(0);
   expect(tf.memory().numTensors).toBe(t0);
+});
+
+it('datasetBatch scales the first rows like the Trainer; the app loop runs the compiled step on WASM', async () => {
+  const d = generateCensusShaped(64, 5);
+  const { x, y } = datasetBatch(d, 32);
+  expect(x.length).toBe(32 * 499);
+  expect(y.length).toBe(64);
+  // One-hot columns keep their 0/1 (identity scaling); one 1 per group of 8 per row.
+  let ones = 0;
+  for (let f = 11; f < 499; f++) ones += x[f];
+  expect(ones).toBe(61);
+  expect(Array.from(y).every((v) => v === 0 || v === 1)).toBe(true);
+  const cfg = resolvePreset('mmoe', 499, 2).model;
+  const before = tf.memory().numTensors;
+  const wasm = await appLoopSamplesPerSec(cfg, 32, 3, 1, { x, y });
+  expect(wasm.step).toBe('compiled');
+  expect(wasm.samplesPerSec).toBeGreaterThan(0);
+  const ple2 = await appLoopSamplesPerSec({ ...cfg, model: 'ple', levels: 2 }, 32, 2, 1, { x, y });
+  expect(ple2.step).toBe('tfjs');
+  expect(tf.memory().numTensors).toBe(before);
 });

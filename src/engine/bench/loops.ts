@@ -5,7 +5,7 @@
  * synthetic dataset so the browser needs no data files.
  */
 import * as tf from '@tensorflow/tfjs';
-import { allRows, headRows } from '../data/dataset';
+import { allRows, fillBatch, headRows } from '../data/dataset';
 import { mulberry32 } from '../data/random';
 import { fitScaling } from '../data/scaling';
 import type { Dataset, FeatureColumn } from '../data/types';
@@ -47,6 +47,26 @@ export function generateCensusShaped(rows: number, seed = 1): Dataset {
     labels[1][r] = rng() < 1 / (1 + Math.exp(-(a * 0.7 - 1))) ? 1 : 0;
   }
   return { numRows: rows, taskNames: ['income', 'marital'], labels, features };
+}
+
+/** One fixed training batch: x [batch, F] and y [batch, T], row-major. */
+export interface FixedBatch {
+  x: Float32Array;
+  y: Float32Array;
+}
+
+/**
+ * The first `batch` rows of `data`, standardised as the Trainer does (census shapes: 11 scaled
+ * numeric columns, 488 one-hot columns, so most of x is 0 — as in the real data).
+ */
+export function datasetBatch(data: Dataset, batch: number): FixedBatch {
+  const rows = headRows(allRows(data), batch);
+  const F = data.features.length;
+  const T = data.labels.length;
+  const x = new Float32Array(batch * F);
+  const y = new Float32Array(batch * T);
+  fillBatch(data, rows.rows, 0, rows.rows.length, fitScaling(rows, 'standard'), x, y);
+  return { x, y };
 }
 
 /**
@@ -95,10 +115,18 @@ export async function bareLoopSamplesPerSec(
   steps: number,
   stock: boolean,
   warmup = 5,
+  fixed?: FixedBatch,
 ): Promise<number> {
-  const x = tf.randomUniform([batch, F], 0, 1, 'float32', 7) as tf.Tensor2D;
-  const y = tf.tidy(() =>
-    tf.cast(tf.greater(tf.randomUniform([batch, T], 0, 1, 'float32', 8), 0.5), 'float32'),
+  // Without a fixed batch: uniform x and random 0/1 labels (seeded).
+  const x = fixed
+    ? tf.tensor2d(fixed.x, [batch, F])
+    : (tf.randomUniform([batch, F], 0, 1, 'float32', 7) as tf.Tensor2D);
+  const y = (
+    fixed
+      ? tf.tensor2d(fixed.y, [batch, T])
+      : tf.tidy(() =>
+          tf.cast(tf.greater(tf.randomUniform([batch, T], 0, 1, 'float32', 8), 0.5), 'float32'),
+        )
   ) as tf.Tensor2D;
   const w = tf.ones([T]) as tf.Tensor1D;
   const adam = stock ? createAdam(0.001) : null;
@@ -139,14 +167,16 @@ export async function bareLoopSamplesPerSec(
 }
 
 /**
- * Bare loop of the app's own step for `cfg` on one fixed batch: the compiled step where it
- * applies on this backend (WASM, CPU), else the tfjs step (bareLoopSamplesPerSec, ours).
+ * Bare loop of the app's own step for `cfg` on one fixed batch (`fixed`, or uniform x and random
+ * labels): the compiled step where it applies on this backend (WASM, CPU), else the tfjs step
+ * (bareLoopSamplesPerSec, ours).
  */
 export async function appLoopSamplesPerSec(
   cfg: ModelConfig,
   batch: number,
   steps: number,
   warmup = 5,
+  fixed?: FixedBatch,
 ): Promise<{ samplesPerSec: number; step: 'compiled' | 'tfjs' }> {
   const model = createModel(cfg);
   const { numFeatures: F, numTasks: T } = cfg;
@@ -166,15 +196,20 @@ export async function appLoopSamplesPerSec(
         steps,
         false,
         warmup,
+        fixed,
       );
       return { samplesPerSec: sps, step: 'tfjs' };
     }
     try {
-      // The same kind of batch as the tfjs bare loop: uniform x, random 0/1 labels (seeded).
-      const rng = mulberry32(7);
       const { x, y } = compiled.batchViews(batch);
-      for (let i = 0; i < x.length; i++) x[i] = rng();
-      for (let i = 0; i < y.length; i++) y[i] = rng() < 0.5 ? 1 : 0;
+      if (fixed) {
+        x.set(fixed.x);
+        y.set(fixed.y);
+      } else {
+        const rng = mulberry32(7);
+        for (let i = 0; i < x.length; i++) x[i] = rng();
+        for (let i = 0; i < y.length; i++) y[i] = rng() < 0.5 ? 1 : 0;
+      }
       for (let i = 0; i < warmup; i++) compiled.step(batch);
       const t0 = now();
       for (let i = 0; i < steps; i++) compiled.step(batch);

@@ -8,6 +8,7 @@ import { initBackend, type BackendName } from '../../engine/backend';
 import {
   appLoopSamplesPerSec,
   bareLoopSamplesPerSec,
+  datasetBatch,
   generateCensusShaped,
   matMulRate,
   trainerSamplesPerSec,
@@ -110,12 +111,15 @@ async function bench(req: BenchRequest, ctx: PerfContext): Promise<BenchResult> 
     const cfg = resolvePreset('mmoe', F, T).model;
     for (const batch of req.batches) {
       const steps = req.steps[batch] ?? 10;
+      // Both on the same census-shaped batch (mostly one-hot zeros, as the real data).
+      const fixed = datasetBatch(data, batch);
       // Ours: the step the app trains with on this backend (compiled on WASM/CPU).
       const { samplesPerSec: fused } = await appLoopSamplesPerSec(
         cfg,
         batch,
         steps,
         warmupFor(steps),
+        fixed,
       );
       const naive = naiveMmoe(cfg);
       const slow = await bareLoopSamplesPerSec(
@@ -127,6 +131,7 @@ async function bench(req: BenchRequest, ctx: PerfContext): Promise<BenchResult> 
         steps,
         true,
         warmupFor(steps),
+        fixed,
       );
       naive.vars.forEach((v) => v.dispose());
       result.fused[batch] = { fused: Math.round(fused), naive: Math.round(slow) };
@@ -148,7 +153,8 @@ async function calibrate(req: CalibrateRequest): Promise<BackendSpeed[]> {
       }
       // The step the app would train with there (compiled on WASM/CPU, tfjs ops elsewhere).
       const cfg = resolvePreset('mmoe', 499, 2).model;
-      const { samplesPerSec } = await appLoopSamplesPerSec(cfg, req.batchSize, req.steps, 1);
+      const fixed = datasetBatch(census(req.batchSize), req.batchSize);
+      const { samplesPerSec } = await appLoopSamplesPerSec(cfg, req.batchSize, req.steps, 1, fixed);
       speeds.push({ backend, samplesPerSec: Math.round(samplesPerSec) });
     } catch {
       speeds.push({ backend, samplesPerSec: null });
