@@ -18,7 +18,14 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Bank } from '../../models/blocks';
 import type { ModelStructure, MultiTaskModel } from '../../models/types';
-import { isWasmBackend, JsArena, WasmArena, type AdamUpdate, type Arena } from './memory';
+import {
+  biasActJs,
+  isWasmBackend,
+  JsArena,
+  WasmArena,
+  type AdamUpdate,
+  type Arena,
+} from './memory';
 import { ADAM_BETA1, ADAM_BETA2, ADAM_EPSILON } from '../optimizer';
 
 type Layout = 'BGW' | 'GBW';
@@ -400,11 +407,11 @@ export class CompiledStep {
             a.transpose(kernel.p, wT, inW, C),
             a.gemm(wT, transposed(src.off, B, inW), outT, C, inW, B),
             a.transpose(outT, out, C, B),
+            () => biasActJs(a.view(), out, bias.p, B, C, relu(l)),
           );
         } else {
-          forward.push(a.gemm(src.off, kernel.p, out, B, inW, C));
+          forward.push(a.gemmBias(src.off, kernel.p, bias.p, out, B, inW, C, relu(l)));
         }
-        forward.push(() => biasAct(a.view(), out, bias.p, B, C, relu(l)));
         const srcT = transposed(src.off, B, inW);
         const gemmW = a.gemm(srcT, d, kernel.g, inW, B, C);
         let dx: Step[] = [];
@@ -440,7 +447,7 @@ export class CompiledStep {
         const wg = kernel.p + g * inW * width;
         const og = out + g * B * width;
         const dg = d + g * B * width;
-        fw.push(a.gemm(xg, wg, og, B, inW, width));
+        fw.push(a.gemmBias(xg, wg, bias.p + g * width, og, B, inW, width, relu(l)));
         const gemmW = a.gemm(inT, dg, kernel.g + g * inW * width, inW, B, width);
         bw.push(a.transpose(xg, inT, B, inW), gemmW);
         if (inp.d >= 0) {
@@ -448,7 +455,7 @@ export class CompiledStep {
           bw.push(a.transpose(wg, wT, inW, width), prod);
         }
       }
-      forward.push(...fw, () => biasActGroups(a.view(), out, bias.p, G, B, width, relu(l)));
+      forward.push(...fw);
       back.unshift(
         () => reluGrad(a.view(), out, d, G * B * width, relu(l)),
         () => colSumGroups(a.view(), d, bias.g, G, B, width),
@@ -495,13 +502,17 @@ export class CompiledStep {
     const dProb = a.alloc(B * G * K);
     const out = a.alloc(G * B * H);
     const d = a.alloc(G * B * H);
-    const gi = at(gates.layout, B, G, K);
-    const ei = at(experts.layout, B, E, H);
+    // Strides of (b, g) in the gates and (b, e) in the experts, for either layout.
+    const [gB, gG] = gates.layout === 'BGW' ? [G * K, K] : [K, B * K];
+    const [eB, eE] = experts.layout === 'BGW' ? [E * H, H] : [H, B * H];
+    // Expert offsets per gate output, relative to a row: reach[g][k] · eE.
+    const reachOff = Int32Array.from(reach.flat(), (e) => e * eE);
     forward.push(() => {
       const f = a.view();
       for (let b = 0; b < B; b++) {
+        const exRow = experts.off + b * eB;
         for (let g = 0; g < G; g++) {
-          const src = gates.off + gi(b, g);
+          const src = gates.off + b * gB + g * gG;
           const dst = prob + (b * G + g) * K;
           let max = -Infinity;
           for (let k = 0; k < K; k++) max = Math.max(max, f[src + k]);
@@ -516,7 +527,7 @@ export class CompiledStep {
           f.fill(0, o, o + H);
           for (let k = 0; k < K; k++) {
             const wgt = f[dst + k];
-            const ex = experts.off + ei(b, reach[g][k]);
+            const ex = exRow + reachOff[g * K + k];
             for (let h = 0; h < H; h++) f[o + h] += wgt * f[ex + h];
           }
         }
@@ -525,33 +536,31 @@ export class CompiledStep {
     backs.push([
       () => {
         const f = a.view();
-        // Experts' gradient: Σ_g gate weight · d mixed; zero first (several gates add up).
-        for (let b = 0; b < B; b++)
-          for (let e = 0; e < E; e++) {
-            const de = experts.d + ei(b, e);
-            f.fill(0, de, de + H);
-          }
         for (let b = 0; b < B; b++) {
+          const exRow = experts.off + b * eB;
+          const deRow = experts.d + b * eB;
+          // Experts' gradient: Σ_g gate weight · d mixed; zero first (several gates add up).
+          for (let e = 0; e < E; e++) f.fill(0, deRow + e * eE, deRow + e * eE + H);
           for (let g = 0; g < G; g++) {
             const pg = prob + (b * G + g) * K;
             const dpg = dProb + (b * G + g) * K;
             const dm = d + (g * B + b) * H;
             let dot = 0;
             for (let k = 0; k < K; k++) {
-              const e = reach[g][k];
-              const ex = experts.off + ei(b, e);
-              const de = experts.d + ei(b, e);
+              const ex = exRow + reachOff[g * K + k];
+              const de = deRow + reachOff[g * K + k];
               const wgt = f[pg + k];
               let s = 0;
               for (let h = 0; h < H; h++) {
-                s += f[dm + h] * f[ex + h];
-                f[de + h] += wgt * f[dm + h];
+                const dmh = f[dm + h];
+                s += dmh * f[ex + h];
+                f[de + h] += wgt * dmh;
               }
               f[dpg + k] = s;
               dot += s * wgt;
             }
             // Softmax: dz = p ⊙ (dp − Σ dp ⊙ p).
-            const dz = gates.d + gi(b, g);
+            const dz = gates.d + b * gB + g * gG;
             for (let k = 0; k < K; k++) f[dz + k] = f[pg + k] * (f[dpg + k] - dot);
           }
         }
@@ -559,30 +568,6 @@ export class CompiledStep {
     ]);
     return { off: out, d, layout: 'GBW', width: H };
   }
-}
-
-/** z [rows, C] += bias [C], then ReLU when `relu`. */
-function biasAct(f: Float32Array, z: number, bias: number, rows: number, C: number, relu: boolean) {
-  for (let r = 0; r < rows; r++) {
-    const o = z + r * C;
-    for (let c = 0; c < C; c++) {
-      const v = f[o + c] + f[bias + c];
-      f[o + c] = relu && v < 0 ? 0 : v;
-    }
-  }
-}
-
-/** z [G, B, W] += bias [G, 1, W], then ReLU when `relu`. */
-function biasActGroups(
-  f: Float32Array,
-  z: number,
-  bias: number,
-  G: number,
-  B: number,
-  W: number,
-  relu: boolean,
-) {
-  for (let g = 0; g < G; g++) biasAct(f, z + g * B * W, bias + g * W, B, W, relu);
 }
 
 /** d ← d ⊙ step(out) when `relu` (ReLU passes the gradient where its output is positive). */

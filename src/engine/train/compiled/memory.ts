@@ -53,6 +53,19 @@ export interface Arena {
   alloc(n: number): number;
   /** A prepared product on fixed offsets and sizes (see Gemm). */
   gemm(a: number, b: number, c: number, m: number, k: number, n: number): Gemm;
+  /**
+   * A prepared product with bias and optional ReLU: C[m, n] = act(A[m, k] · B[k, n] + bias[n]).
+   */
+  gemmBias(
+    a: number,
+    b: number,
+    bias: number,
+    c: number,
+    m: number,
+    k: number,
+    n: number,
+    relu: boolean,
+  ): Gemm;
   /** A prepared transpose: dst [cols, rows] = src [rows, cols]ᵀ. */
   transpose(src: number, dst: number, rows: number, cols: number): () => void;
   /** A prepared Adam update over n floats at p, g, m, v with decay rates b1, b2. */
@@ -90,6 +103,24 @@ export function gemmJs(
       if (av === 0) continue;
       const bp = b + p * n;
       for (let j = 0; j < n; j++) f[ci + j] += av * f[bp + j];
+    }
+  }
+}
+
+/** z [rows, C] += bias [C], then ReLU when `relu`. */
+export function biasActJs(
+  f: Float32Array,
+  z: number,
+  bias: number,
+  rows: number,
+  C: number,
+  relu: boolean,
+): void {
+  for (let r = 0; r < rows; r++) {
+    const o = z + r * C;
+    for (let c = 0; c < C; c++) {
+      const v = f[o + c] + f[bias + c];
+      f[o + c] = relu && v < 0 ? 0 : v;
     }
   }
 }
@@ -137,6 +168,22 @@ export class JsArena implements Arena {
 
   gemm(a: number, b: number, c: number, m: number, k: number, n: number): Gemm {
     return () => gemmJs(this.data, a, b, c, m, k, n);
+  }
+
+  gemmBias(
+    a: number,
+    b: number,
+    bias: number,
+    c: number,
+    m: number,
+    k: number,
+    n: number,
+    relu: boolean,
+  ): Gemm {
+    return () => {
+      gemmJs(this.data, a, b, c, m, k, n);
+      biasActJs(this.data, c, bias, m, n, relu);
+    };
   }
 
   transpose(src: number, dst: number, rows: number, cols: number): () => void {
@@ -187,6 +234,21 @@ interface WasmModule {
   ): void;
   /** Element-wise unary kernels: (x, dtype, out). */
   _Sqrt(x: number, dtype: number, out: number): void;
+  __FusedMatMul(
+    aId: number,
+    aShape: number,
+    aRank: number,
+    bId: number,
+    bShape: number,
+    bRank: number,
+    transposeA: number,
+    transposeB: number,
+    activation: number,
+    biasId: number,
+    preluId: number,
+    leakyAlpha: number,
+    outId: number,
+  ): void;
   _BatchMatMul(
     aId: number,
     aShape: number,
@@ -217,6 +279,7 @@ export function isWasmBackend(backend: unknown): backend is WasmBackendLike {
     typeof w._register_tensor === 'function' &&
     typeof w._dispose_data === 'function' &&
     typeof w._BatchMatMul === 'function' &&
+    typeof w.__FusedMatMul === 'function' &&
     typeof w._Multiply === 'function' &&
     typeof w._Add === 'function' &&
     typeof w._Sub === 'function' &&
@@ -284,6 +347,59 @@ export class WasmArena implements Arena {
       w._dispose_data(bId);
       w._register_tensor(bId, size, bPtr);
       w._BatchMatMul(aId, shapePtr, 3, bId, shapePtr + 12, 3, 0, 0, cId);
+    };
+  }
+
+  /**
+   * XNNPACK's fused product (bias and ReLU in the same pass). The bias is packed with the weights
+   * and cached by its id too, so both ids are renewed before each call (see the class comment).
+   */
+  gemmBias(
+    a: number,
+    b: number,
+    bias: number,
+    c: number,
+    m: number,
+    k: number,
+    n: number,
+    relu: boolean,
+  ): Gemm {
+    const w = this.w;
+    if (m * k * n < XNN_MIN_MACS) {
+      return () => {
+        gemmJs(w.HEAPF32, a, b, c, m, k, n);
+        biasActJs(w.HEAPF32, c, bias, m, n, relu);
+      };
+    }
+    const aId = this.register(a, m * k);
+    const bId = this.register(b, k * n);
+    const biasId = this.register(bias, n);
+    const cId = this.register(c, m * n);
+    const shapePtr = w._malloc(32) >>> 0;
+    this.ptrs.push(shapePtr);
+    w.HEAP32.set([1, m, k, 1, k, n], shapePtr >>> 2);
+    const RELU = 1;
+    const LINEAR = 0;
+    return () => {
+      w._dispose_data(bId);
+      w._register_tensor(bId, k * n, b * 4);
+      w._dispose_data(biasId);
+      w._register_tensor(biasId, n, bias * 4);
+      w.__FusedMatMul(
+        aId,
+        shapePtr,
+        3,
+        bId,
+        shapePtr + 12,
+        3,
+        0,
+        0,
+        relu ? RELU : LINEAR,
+        biasId,
+        0,
+        0,
+        cId,
+      );
     };
   }
 
