@@ -61,12 +61,15 @@ const stepsFor = (b: Backend): Record<number, number> =>
   Object.fromEntries(
     Object.entries(STEPS[b]).map(([batch, n]) => [batch, Math.max(1, Math.round(n * STEPS_SCALE))]),
   );
-/** Timed steps per batch size: WebGPU on the software adapter and plain-JS CPU are slow. */
+/**
+ * Timed steps per batch size: WebGPU on the software adapter and the naive MMoE on plain-JS CPU
+ * are slow (a few steps of them take seconds); enough steps that a figure is not one step's noise.
+ */
 const STEPS: Record<Backend, Record<number, number>> = {
   wasm: { 32: 600, 512: 100 },
-  webgl: { 32: 20, 512: 5 },
-  cpu: { 32: 10, 512: 3 },
-  webgpu: { 32: 3, 512: 2 },
+  webgl: { 32: 40, 512: 8 },
+  cpu: { 32: 40, 512: 6 },
+  webgpu: { 32: 10, 512: 3 },
 };
 /** Runs per backend; each figure is the median (WASM: fast enough to repeat, and the target). */
 const REPEATS: Record<Backend, number> = { wasm: 3, webgl: 1, cpu: 1, webgpu: 1 };
@@ -469,7 +472,13 @@ async function main() {
       '',
       `Produced by \`make bench\` (test/bench/browser.ts) on ${json.date.slice(0, 10)}: ${json.machine.cores} cores, ${json.machine.cpu}; ${json.browser}. WASM threads: ${json.wasm_threads ?? '—'}. The Node part is in performance-node.md.`,
       '',
-      "Training runs in the app's own worker (the production build) through its `bench` request: the real Trainer loop (seeded shuffle, batches drawn and scaled, readbacks) on generated census-shaped data (11 float + 488 one-hot columns, 2 tasks, PaddleRec census presets). WASM: the median of 3 runs of 600 (batch 32) / 100 (batch 512) timed steps after a quarter as many warm-up steps; the other backends one run of few steps (WebGPU on the software adapter and plain-JS CPU are slow), so their figures are rough.",
+      "Training runs in the app's own worker (the production build) through its `bench` request: the real Trainer loop (seeded shuffle, batches drawn and scaled, readbacks) on generated census-shaped data (11 float + 488 one-hot columns, 2 tasks, PaddleRec census presets). On WASM and CPU the Trainer uses the compiled step (src/engine/train/compiled: forward, backward and Adam as closures over one preallocated arena; products on XNNPACK through the WASM backend's exports, or in JavaScript on CPU); on WebGPU and WebGL it runs tfjs ops. WASM: the median of 3 runs of 600 (batch 32) / 100 (batch 512) timed steps after a quarter as many warm-up steps; the other backends one run of " +
+        `${Object.entries(STEPS)
+          .filter(([b]) => b !== 'wasm')
+          .map(([b, s]) => `${s[32]} / ${s[512]} (${b})`)
+          .join(
+            ', ',
+          )} timed steps (WebGPU on the software adapter is slow), so their figures are rougher.`,
       '',
       '## Training samples/s (Trainer loop)',
       '',
@@ -486,6 +495,8 @@ async function main() {
         `${json.matmul_gflop_per_s.webgl ?? '—'} GFLOP/s, WASM: ${json.matmul_gflop_per_s.wasm ?? '—'} GFLOP/s; not measured on CPU/WebGPU).`,
       '',
       '## Fused expert bank vs a loop over experts (MMoE, bare loops)',
+      '',
+      "Both loops train on the same fixed census-shaped batch (the first rows of the bench data, standardised as the Trainer does: mostly one-hot zeros, as in the real data). Fused = the step the app trains with on that backend (compiled on WASM/CPU, tfjs ops with the one-op expert bank elsewhere); naive = every expert and gate its own matMul, default tfjs gradients, `tf.train.adam` (src/engine/bench/naiveMmoe.ts). On CPU the compiled step's JavaScript products skip zero inputs, which the naive tfjs loop cannot.",
       '',
       '| backend | batch | fused | naive | fused / naive |',
       '|---|---|---|---|---|',
