@@ -4,9 +4,10 @@
  *
  * Baselines:
  * - parsing: a bare byte scan over the same bytes (counts separators only) → parse / scan ratio;
- * - training: a bare step loop on fixed tensors with the same model, loss and optimizer as the
- *   Trainer → our Trainer (batches drawn and scaled from the dataset, progress readbacks) / bare;
- *   and the same model trained the stock tfjs way (tf.train.adam, op-by-op loss) → step / stock;
+ * - training: a bare loop of our tfjs-op step (model, one-op loss, FlatAdam) on fixed tensors →
+ *   our Trainer (batches drawn and scaled from the dataset, progress readbacks; on WASM it trains
+ *   with the compiled step, train/compiled) / bare; and the same model trained the stock tfjs
+ *   way (tf.train.adam, op-by-op loss) → step / stock;
  * - fused experts: our MMoE step vs the MMoE peers write (a matMul per expert and gate, a loop
  *   to mix, tf.train.adam);
  * - FLOP-bound fraction: model matMul FLOPs per sample (forward + backward ≈ 3 × forward) ×
@@ -264,7 +265,8 @@ async function main() {
     '## Training samples/s, census shapes (PaddleRec presets, 499 features, 2 tasks)',
     '',
     'Trainer = the real loop (seeded shuffle, batches drawn and scaled from the dataset, losses and logits read back at ≤ 10 Hz).',
-    'Bare = the same step (model, one-op loss, FlatAdam) on one fixed batch: the ceiling of this engine here.',
+    'The Trainer trains with the compiled step here (src/engine/train/compiled: forward, backward and Adam as closures over one preallocated arena, products on XNNPACK), so Trainer / bare is the compiled step’s gain over tfjs ops, data pipeline included.',
+    'Bare = our tfjs-op step (model, one-op loss, FlatAdam) on one fixed batch: the ceiling of tfjs ops here.',
     'Stock = the same model trained the plain tfjs way (`tf.train.adam`, op-by-op loss).',
     `FLOP-bound = Trainer samples/s × matMul FLOPs per sample (3 × forward) / the rate of a 1024² matMul (${result.matmul_gflop_per_s} GFLOP/s here).`,
     `Median of ${ROUNDS} alternating runs.`,
@@ -286,7 +288,7 @@ async function main() {
     '',
     '## Fused expert bank vs a loop over experts (MMoE, 8 experts × 16, bare loops)',
     '',
-    'Fused = our MMoE step; naive = a matMul per expert and per gate, a loop to mix, `tf.train.adam`.',
+    'Fused = our MMoE tfjs-op step (one-op expert bank, FlatAdam; the browser bench compares the compiled step); naive = a matMul per expert and per gate, a loop to mix, `tf.train.adam`.',
     '',
     '| batch | fused | naive loop | fused / naive |',
     '|---|---|---|---|',

@@ -134,6 +134,13 @@ it('slow motion: Step, Step epoch, Train on; Pause, Step while paused, Resume; R
   await page.getByRole('button', { name: 'Step', exact: true }).click();
   await waitForTrainingStatus(page, /^Stepped · Epoch 1 · step 1\/125 /, 60_000);
   expect(await table.count()).toBe(0);
+  // On WASM the Trainer runs the compiled step (train/compiled), and the line says so.
+  expect(
+    await page
+      .getByRole('status')
+      .filter({ hasText: /^Stepped/ })
+      .textContent(),
+  ).toMatch(/ · compiled step$/);
   // The rest of the epoch: validated once (one table row).
   await page.getByRole('button', { name: 'Step epoch' }).click();
   await expect.poll(() => epochRows.count(), { timeout: 60_000 }).toBe(1);

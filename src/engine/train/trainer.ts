@@ -727,6 +727,7 @@ export class Trainer {
       ),
       trainAuc: this.streaming.map((s) => s.value()),
       gates,
+      engine: this.compiled ? 'compiled' : 'tfjs',
     };
     this.lossSinceEvent.fill(0);
     this.rowsSinceEvent = 0;

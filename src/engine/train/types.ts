@@ -51,6 +51,8 @@ export interface ProgressEvent {
   trainAuc: number[];
   /** Mean gate weights per level [G][E] over the last batch (empty for gateless models). */
   gates?: number[][][];
+  /** Which step trains: the compiled step (WASM, CPU) or tfjs ops (see train/compiled). */
+  engine?: 'compiled' | 'tfjs';
 }
 
 export interface EpochEvent {

@@ -191,7 +191,12 @@ function TrainingStatus(props: Props) {
   const { progress } = useLiveSnapshot(props.live);
   const { t } = useI18n();
   return (
-    <p role="status" className="status" aria-live="polite">
+    <p
+      role="status"
+      className="status"
+      aria-live="polite"
+      title={progress?.engine ? t('train.status.engine.tooltip') : undefined}
+    >
       {trainingStatus(props, progress, t)}
     </p>
   );
@@ -208,7 +213,7 @@ function trainingStatus(p: Props, progress: ProgressEvent | null, t: I18n['t']):
       steps: e.stepsPerEpoch,
       speed: formatInt(e.samplesPerSec),
       loss: e.loss.map((l) => formatMetric(l)).join(' / '),
-    });
+    }) + (e.engine ? t(`train.status.engine.${e.engine}`) : '');
   if (phase === 'training' || phase === 'stepping' || phase === 'paused') {
     const prefix =
       phase === 'paused'

@@ -47,6 +47,10 @@ export const panels: StringTable = {
     'train.status.stopping': 'Stopping…',
     'train.status.resetting': 'Resetting…',
     'train.status.where': 'Epoch {epoch} · step {step}/{steps} · {speed} samples/s · loss {loss}',
+    'train.status.engine.compiled': ' · compiled step',
+    'train.status.engine.tfjs': ' · tfjs ops',
+    'train.status.engine.tooltip':
+      'Compiled step: on WASM and CPU the whole training step (forward, backward, Adam) runs as one prepared program over memory allocated once — the same maths as tfjs ops without their per-op overhead, several times faster at small batches. WebGPU and WebGL run tfjs ops.',
     'train.status.paused': 'Paused · ',
     'train.status.stepping': 'Stepping · ',
     'train.status.starting': 'Starting training…',
@@ -322,6 +326,10 @@ export const panels: StringTable = {
     'train.status.resetting': '正在重置…',
     'train.status.where':
       '第 {epoch} 轮 · 第 {step}/{steps} 步 · 每秒 {speed} 个样本 · 损失 {loss}',
+    'train.status.engine.compiled': ' · 编译训练步',
+    'train.status.engine.tfjs': ' · tfjs 算子',
+    'train.status.engine.tooltip':
+      '编译训练步：在 WASM 和 CPU 上，整个训练步（前向、反向、Adam）作为一个预先准备好的程序，在一次性分配的内存上运行——数学与 tfjs 算子相同，但没有逐个算子的开销，小批量时快好几倍。WebGPU 和 WebGL 使用 tfjs 算子。',
     'train.status.paused': '已暂停 · ',
     'train.status.stepping': '单步中 · ',
     'train.status.starting': '正在开始训练…',
