@@ -125,6 +125,16 @@ export function biasActJs(
   }
 }
 
+/** C = act(A·B + bias) in plain JavaScript (gemmJs, then biasActJs). */
+export function gemmBiasJs(
+  f: Float32Array,
+  p: { a: number; b: number; bias: number; c: number; m: number; k: number; n: number },
+  relu: boolean,
+): void {
+  gemmJs(f, p.a, p.b, p.c, p.m, p.k, p.n);
+  biasActJs(f, p.c, p.bias, p.m, p.n, relu);
+}
+
 /** dst [cols, rows] = src [rows, cols]ᵀ in plain JavaScript. */
 export function transposeJs(
   f: Float32Array,
@@ -180,10 +190,8 @@ export class JsArena implements Arena {
     n: number,
     relu: boolean,
   ): Gemm {
-    return () => {
-      gemmJs(this.data, a, b, c, m, k, n);
-      biasActJs(this.data, c, bias, m, n, relu);
-    };
+    const at = { a, b, bias, c, m, k, n };
+    return () => gemmBiasJs(this.data, at, relu);
   }
 
   transpose(src: number, dst: number, rows: number, cols: number): () => void {
@@ -366,10 +374,8 @@ export class WasmArena implements Arena {
   ): Gemm {
     const w = this.w;
     if (m * k * n < XNN_MIN_MACS) {
-      return () => {
-        gemmJs(w.HEAPF32, a, b, c, m, k, n);
-        biasActJs(w.HEAPF32, c, bias, m, n, relu);
-      };
+      const at = { a, b, bias, c, m, k, n };
+      return () => gemmBiasJs(w.HEAPF32, at, relu);
     }
     const aId = this.register(a, m * k);
     const bId = this.register(b, k * n);
