@@ -391,8 +391,12 @@ export interface BenchResult {
   wasmThreads: number | null;
   /** samples/s of the Trainer's loop: model → batch → samples/s. */
   trainSamplesPerS: Partial<Record<ModelName, Record<number, number>>>;
-  /** Bare loops, MMoE: batch → fused and naive samples/s. */
-  fused: Record<number, { fused: number; naive: number }>;
+  /**
+   * Bare loops, MMoE: batch → fused and naive samples/s, and `products`: samples/s of the two
+   * matrix products every MMoE step needs on dense kernels (x·W and xᵀ·dZ for all experts and
+   * gates) timed alone — a ceiling for any step built from them.
+   */
+  fused: Record<number, { fused: number; naive: number; products?: number }>;
   /** FLOP/s of a 1024² matMul here, null when not measured. */
   matMulFlopsPerS: number | null;
   /** Training FLOPs per sample (3 × forward matMuls) per model. */

@@ -9,6 +9,7 @@ import {
   bareLoopSamplesPerSec,
   datasetBatch,
   generateCensusShaped,
+  productsSamplesPerSec,
   trainerSamplesPerSec,
 } from '../../src/engine/bench/loops';
 import { naiveMmoe } from '../../src/engine/bench/naiveMmoe';
@@ -69,6 +70,7 @@ it('datasetBatch scales the first rows like the Trainer; the app loop runs the c
   const wasm = await appLoopSamplesPerSec(cfg, 32, 3, 1, { x, y });
   expect(wasm.step).toBe('compiled');
   expect(wasm.samplesPerSec).toBeGreaterThan(0);
+  expect(await productsSamplesPerSec(499, 144, 32, 2, 1)).toBeGreaterThan(0);
   const ple2 = await appLoopSamplesPerSec({ ...cfg, model: 'ple', levels: 2 }, 32, 2, 1, { x, y });
   expect(ple2.step).toBe('tfjs');
   expect(tf.memory().numTensors).toBe(before);

@@ -223,6 +223,48 @@ export async function appLoopSamplesPerSec(
   }
 }
 
+/**
+ * Samples/s of the two products every training step of a first layer x [B, F] · W [F, C] makes
+ * with dense kernels: the forward x·W and the weight gradient xᵀ·dZ, alone on fixed tensors (no
+ * element-wise work, no optimizer). A ceiling for any step built from these products: for MMoE,
+ * C = experts · width + gates · experts. On WASM xᵀ is made once (plain matMuls, see matMulT).
+ */
+export async function productsSamplesPerSec(
+  F: number,
+  C: number,
+  batch: number,
+  steps: number,
+  warmup = 5,
+): Promise<number> {
+  const x = tf.randomUniform([batch, F], 0, 1, 'float32', 3) as tf.Tensor2D;
+  const w = tf.randomUniform([F, C], -1, 1, 'float32', 4) as tf.Tensor2D;
+  const dz = tf.randomUniform([batch, C], -1, 1, 'float32', 5) as tf.Tensor2D;
+  const wasm = tf.getBackend() === 'wasm';
+  const xT = wasm ? (tf.transpose(x) as tf.Tensor2D) : null;
+  let last: tf.Tensor | null = null;
+  const step = () => {
+    last?.dispose();
+    last = tf.tidy(() => {
+      const y = tf.matMul(x, w);
+      const dW = xT ? tf.matMul(xT, dz) : tf.matMul(x, dz, true, false);
+      // One small result depending on both products, so neither is skipped or left queued.
+      return tf.add(tf.slice(y, [0, 0], [1, 1]), tf.slice(dW, [0, 0], [1, 1]));
+    });
+  };
+  try {
+    for (let i = 0; i < warmup; i++) step();
+    await (last as tf.Tensor | null)?.data();
+    const t0 = now();
+    for (let i = 0; i < steps; i++) step();
+    await (last as tf.Tensor | null)?.data();
+    return (steps * batch) / ((now() - t0) / 1000);
+  } finally {
+    (last as tf.Tensor | null)?.dispose();
+    tf.dispose([x, w, dz]);
+    xT?.dispose();
+  }
+}
+
 /** FLOP/s of a square matMul (n × n) on the current backend, `reps` times with readbacks. */
 export async function matMulRate(n = 1024, reps = 10): Promise<number> {
   const a = tf.randomUniform([n, n], -1, 1, 'float32', 1);

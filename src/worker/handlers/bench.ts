@@ -11,6 +11,7 @@ import {
   datasetBatch,
   generateCensusShaped,
   matMulRate,
+  productsSamplesPerSec,
   trainerSamplesPerSec,
   trainFlopsPerSample,
 } from '../../engine/bench/loops';
@@ -134,7 +135,14 @@ async function bench(req: BenchRequest, ctx: PerfContext): Promise<BenchResult> 
         fixed,
       );
       naive.vars.forEach((v) => v.dispose());
-      result.fused[batch] = { fused: Math.round(fused), naive: Math.round(slow) };
+      // The two products alone (experts and gates together: C = E·H + T·E).
+      const C = cfg.numExperts * cfg.expertHidden[0] + T * cfg.numExperts;
+      const products = await productsSamplesPerSec(F, C, batch, steps, warmupFor(steps));
+      result.fused[batch] = {
+        fused: Math.round(fused),
+        naive: Math.round(slow),
+        products: Math.round(products),
+      };
     }
   }
   if (req.matMul) result.matMulFlopsPerS = await matMulRate(1024, 5);
