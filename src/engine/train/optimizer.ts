@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { gpuAdamAvailable, gpuAdamUpdate } from './gpuAdam';
 
 /** Adam's moment decay rates (Kingma & Ba defaults, as in PaddleRec/PyTorch). */
 export const ADAM_BETA1 = 0.9;
@@ -106,6 +107,10 @@ export class FlatAdam {
       byGroup[k][j] = g;
     });
     const root = Math.sqrt(1 - this.beta2 ** this.t);
+    if (gpuAdamAvailable()) {
+      this.applyOnGpu(byGroup, (this.learningRate * root) / (1 - this.beta1 ** this.t), root);
+      return;
+    }
     tf.tidy(() => {
       const stepSize = tf.scalar((this.learningRate * root) / (1 - this.beta1 ** this.t));
       const eps = tf.scalar(this.epsilon * root);
@@ -129,6 +134,35 @@ export class FlatAdam {
           const part = p.rank === 1 ? parts[j] : tf.reshape(parts[j], p.shape);
           p.assign(tf.sub(p, part));
         });
+      });
+    });
+  }
+
+  /** The same update with WebGPU's three fused passes per group (see gpuAdam.ts). */
+  private applyOnGpu(byGroup: tf.Tensor[][], stepSize: number, root: number): void {
+    tf.tidy(() => {
+      this.groups.forEach((grp, k) => {
+        const flat = (x: tf.Tensor): tf.Tensor1D => tf.reshape(x, [-1]);
+        const gs = byGroup[k];
+        const one = gs.length === 1;
+        const g = one ? flat(gs[0]) : (tf.concat(gs.map(flat)) as tf.Tensor1D);
+        const p = one
+          ? flat(grp.variables[0])
+          : (tf.concat(grp.variables.map(flat)) as tf.Tensor1D);
+        const next = gpuAdamUpdate(p, flat(grp.m), flat(grp.v), g, {
+          beta1: this.beta1,
+          beta2: this.beta2,
+          stepSize,
+          eps: this.epsilon * root,
+        });
+        grp.m.assign(tf.reshape(next.m, grp.m.shape));
+        grp.v.assign(tf.reshape(next.v, grp.v.shape));
+        if (one) {
+          grp.variables[0].assign(tf.reshape(next.p, grp.variables[0].shape));
+          return;
+        }
+        const parts = tf.split(next.p, grp.sizes);
+        grp.variables.forEach((v, j) => v.assign(tf.reshape(parts[j], v.shape)));
       });
     });
   }
