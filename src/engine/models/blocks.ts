@@ -327,6 +327,38 @@ export function towerForward(t: Bank, x: tf.Tensor2D | tf.Tensor3D): tf.Tensor2D
   return tf.reshape(bankForward(t, x), [x.shape[0], t.count]) as tf.Tensor2D;
 }
 
+/**
+ * Softmax over the last axis of short rows (gate logits [B, G, K]) and the row sums its gradient
+ * needs. On WebGPU tfjs's softmax and sum give every row a workgroup that synchronises its
+ * threads; on a software adapter that costs far more than the arithmetic once there are many
+ * rows (batch 512: 1,024 rows of 8). There, from MATMUL_ROWS rows on, the sums are one matMul
+ * with a ones column and the shift that keeps exp() finite is the row mean (a matMul too) instead
+ * of the row max — more kernels, which is why few rows keep tfjs's ops. Same values up to
+ * rounding (the shift cancels); other backends always use tfjs's ops.
+ */
+const MATMUL_ROWS = 256;
+
+export const shortRows: {
+  /** Whether rows × (last axis) use the matMul form on the current backend. */
+  viaMatMul: (rows: number) => boolean;
+  sum: (x: tf.Tensor3D) => tf.Tensor3D;
+  softmax: (z: tf.Tensor3D) => tf.Tensor3D;
+} = {
+  viaMatMul: (rows) => rows >= MATMUL_ROWS && tf.getBackend() === 'webgpu',
+  /** Σ_k x[..., k] → [..., 1]. */
+  sum(x) {
+    const [B, G, K] = x.shape;
+    if (!shortRows.viaMatMul(B * G)) return tf.sum(x, -1, true);
+    return tf.reshape(tf.matMul(tf.reshape(x, [B * G, K]), tf.ones([K, 1])), [B, G, 1]);
+  },
+  softmax(z) {
+    const [B, G, K] = z.shape;
+    if (!shortRows.viaMatMul(B * G)) return tf.softmax(z);
+    const e = tf.exp(tf.sub(z, tf.div(shortRows.sum(z), K))) as tf.Tensor3D;
+    return tf.div(e, shortRows.sum(e));
+  },
+};
+
 /** Mixture: gates [B, G, E] · experts [B, E, H] → [B, G, H] (one batched matMul, equal batch dims). */
 export function mix(gates: tf.Tensor3D, experts: tf.Tensor3D): tf.Tensor3D {
   const op = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
@@ -419,7 +451,7 @@ export function mixtureOfExperts(
     const xT = plan?.transposeX ? (tf.transpose(x) as tf.Tensor2D) : null;
     const xe = xT ? productFromT(x, xT, wE, plan?.small ?? false) : tf.matMul(x, wE);
     const ex = tf.reshape(tf.relu(tf.add(xe, bE)), [batch, E, H]) as tf.Tensor3D;
-    const g = tf.softmax(tf.reshape(tf.add(tf.matMul(x, wG), bG), [batch, G, K])) as tf.Tensor3D;
+    const g = shortRows.softmax(tf.reshape(tf.add(tf.matMul(x, wG), bG), [batch, G, K]));
     const full = place
       ? (tf.reshape(tf.matMul(tf.reshape(g, [batch, G * K]), tf.tensor2d(place, [G * K, G * E])), [
           batch,
@@ -445,7 +477,7 @@ export function mixtureOfExperts(
             ) as tf.Tensor3D)
           : dFull;
         // Softmax: dz = g ⊙ (dg − Σ_k dg ⊙ g); ReLU: passes where the output is positive.
-        const dzG = tf.reshape(tf.mul(gS, tf.sub(dg, tf.sum(tf.mul(dg, gS), -1, true))), [
+        const dzG = tf.reshape(tf.mul(gS, tf.sub(dg, shortRows.sum(tf.mul(dg, gS)))), [
           batch,
           G * K,
         ]) as tf.Tensor2D;
