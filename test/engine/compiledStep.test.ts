@@ -297,7 +297,7 @@ describe('Trainer with the compiled step', () => {
     }
   });
 
-  it('what runs while training is paused sees the current weights', async () => {
+  it('between steps (stepBatch) the model’s variables and predict() hold the current weights', async () => {
     const model = createModel({ ...defaultModelConfig('mmoe', 499, 2), seed: 2 });
     const trainer = new Trainer({ model, scaling, train }, { ...base, epochs: 1, batchSize: 32 });
     try {

@@ -1,7 +1,7 @@
 /**
  * The speed work must not change the maths: hand-written gradients (affine layer, expert mixing,
  * the fused loss) against tfjs's own op-by-op gradients, the grouped Adam against tf.train.adam,
- * and tensor counts flat over five epochs for every model on WASM and CPU.
+ * and tensor counts flat over five epochs for every model on WASM and CPU, with either step.
  */
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -333,7 +333,13 @@ describe.each(BACKENDS)('hand-written gradients on %s', (backend) => {
   });
 });
 
-describe.each(BACKENDS)('tensor count over five epochs on %s', (backend) => {
+// Both steps: the compiled one (the Trainer's default here) and tfjs ops (what WebGPU/WebGL run).
+const STEP_KINDS = BACKENDS.flatMap((b) => [
+  [b, 'compiled'],
+  [b, 'tfjs'],
+]) as [(typeof BACKENDS)[number], 'compiled' | 'tfjs'][];
+
+describe.each(STEP_KINDS)('tensor count over five epochs on %s, %s step', (backend, kind) => {
   it.each(listModels().map((m) => [m.name]))('%s: the same after epochs 1..5', async (name) => {
     await useNodeBackend(backend);
     const data = generateCorrelated({ rows: 256, correlation: 0.5, seed: 3, numFeatures: 6 });
@@ -349,11 +355,19 @@ describe.each(BACKENDS)('tensor count over five epochs on %s', (backend) => {
     const counts: number[] = [];
     const trainer = new Trainer(
       { model, scaling: fitScaling(train, 'standard'), train, val: train },
-      { learningRate: 0.01, batchSize: 64, epochs: 5, seed: 1, progressIntervalMs: 0 },
+      {
+        learningRate: 0.01,
+        batchSize: 64,
+        epochs: 5,
+        seed: 1,
+        progressIntervalMs: 0,
+        compiledStep: kind === 'compiled',
+      },
       { onEpoch: () => counts.push(tf.memory().numTensors) },
     );
     const baseline = tf.memory().numTensors;
     await trainer.run();
+    expect(trainer.stepKind).toBe(kind);
     expect(counts).toHaveLength(5);
     expect(new Set(counts).size).toBe(1);
     trainer.dispose();

@@ -492,55 +492,49 @@ export class Trainer {
     };
   }
 
-  /** One optimizer step on the next batch; its losses/logits stay on the device as PendingStep. */
+  /**
+   * One optimizer step on the next batch, with the compiled step or with tfjs ops; its losses and
+   * logits wait in `pending` (on the device for the tfjs step) until the next tick.
+   */
   private trainStep(): void {
     if (this.train.rows.length === 0) throw new Error('The training split has no rows');
     const t0 = now();
     if (this.stepInEpoch === 0) this.beginEpoch();
-    const compiled = this.compiledStep();
-    if (compiled) {
-      if (!this.lossWeights) {
-        this.lossWeights = tf.tensor1d(this.config.lossWeights ?? new Array(this.numTasks).fill(1));
-      }
-      if (this.config.taskWeighting === 'uncertainty' && !this.logVariance) {
-        this.logVariance = tf.tidy(() =>
-          tf.variable(tf.zeros([this.numTasks]) as tf.Tensor1D, true),
-        );
-      }
-      const start = this.stepInEpoch * this.batchSize;
-      const n = Math.min(this.batchSize, this.order.length - start);
-      fillBatch(this.train.data, this.order, start, n, this.scaling, this.xBuf, this.yBuf);
-      this.lastBatchRows = n;
-      const step = this.compiledTrainStep(compiled, n);
-      this.stepInEpoch++;
-      this.pending.push(step);
-      this.dropOldTraces(n);
-      const ms = now() - t0;
-      this.trainActiveMs += ms;
-      this.activeMs += ms;
-      this.epochTrainMs += ms;
-      return;
-    }
-    if (!this.optimizer) {
-      this.optimizer = new FlatAdam(this.model.variables, this.config.learningRate);
-    }
     if (!this.lossWeights) {
       this.lossWeights = tf.tensor1d(this.config.lossWeights ?? new Array(this.numTasks).fill(1));
     }
     if (this.config.taskWeighting === 'uncertainty' && !this.logVariance) {
       // tidy frees the zeros the variable is made from.
       this.logVariance = tf.tidy(() => tf.variable(tf.zeros([this.numTasks]) as tf.Tensor1D, true));
-      this.logVarianceOptimizer = new FlatAdam([this.logVariance], this.config.learningRate);
     }
-    const optimizer = this.optimizer;
-    const weights = this.lossWeights;
-    const logVar = this.logVariance;
-    const F = this.numFeatures;
-    const T = this.numTasks;
     const start = this.stepInEpoch * this.batchSize;
     const n = Math.min(this.batchSize, this.order.length - start);
     fillBatch(this.train.data, this.order, start, n, this.scaling, this.xBuf, this.yBuf);
     this.lastBatchRows = n;
+    const compiled = this.compiledStep();
+    const step = compiled ? this.compiledTrainStep(compiled, n) : this.tfjsTrainStep(n);
+    this.stepInEpoch++;
+    this.pending.push(step);
+    this.dropOldTraces(n);
+    const ms = now() - t0;
+    this.trainActiveMs += ms;
+    this.activeMs += ms;
+    this.epochTrainMs += ms;
+  }
+
+  /** One step of tfjs ops on the batch in xBuf/yBuf; losses and trace stay on the device. */
+  private tfjsTrainStep(n: number): PendingStep {
+    if (!this.optimizer) {
+      this.optimizer = new FlatAdam(this.model.variables, this.config.learningRate);
+    }
+    if (this.logVariance && !this.logVarianceOptimizer) {
+      this.logVarianceOptimizer = new FlatAdam([this.logVariance], this.config.learningRate);
+    }
+    const optimizer = this.optimizer;
+    const weights = this.lossWeights as tf.Tensor1D;
+    const logVar = this.logVariance;
+    const F = this.numFeatures;
+    const T = this.numTasks;
     // Tensors that must outlive the tidy (tf.keep): disposed by hand on every path.
     const kept: { logits?: tf.Tensor2D; perTask?: tf.Tensor1D; trace?: tf.Tensor2D } = {};
     try {
@@ -582,19 +576,13 @@ export class Trainer {
     } finally {
       kept.logits?.dispose();
     }
-    this.stepInEpoch++;
-    this.pending.push({
+    return {
       epoch: this.epoch,
-      step: this.stepInEpoch,
+      step: this.stepInEpoch + 1,
       rows: n,
       loss: kept.perTask as tf.Tensor1D,
       trace: kept.trace as tf.Tensor2D,
-    });
-    this.dropOldTraces(n);
-    const ms = now() - t0;
-    this.trainActiveMs += ms;
-    this.activeMs += ms;
-    this.epochTrainMs += ms;
+    };
   }
 
   /** Disposes traces that the newest `window` rows no longer need. */

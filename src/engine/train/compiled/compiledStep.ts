@@ -86,7 +86,6 @@ interface Slot {
 
 /** The per-batch-size part: activations, batch buffers and the closures. */
 interface Program {
-  n: number;
   x: number;
   y: number;
   forward: Step[];
@@ -152,11 +151,6 @@ export class CompiledStep {
     this.sv = options.uncertainty ? new Float32Array(T) : null;
   }
 
-  /** Number of updates applied so far. */
-  get iterations(): number {
-    return this.t;
-  }
-
   /**
    * The batch buffers for a step on n rows: x [n, F] and y [n, T] views into the arena, to be
    * filled before step(n). Views are only valid until the next call into the arena.
@@ -213,11 +207,6 @@ export class CompiledStep {
   /** Current log-variances s [T] (uncertainty weighting), or null. */
   logVariance(): Float32Array | null {
     return this.s ? this.s.slice() : null;
-  }
-
-  /** Sets s [T] (e.g. from the trainer's variable after a restore). */
-  setLogVariance(values: ArrayLike<number>): void {
-    this.s?.set(values);
   }
 
   dispose(): void {
@@ -304,7 +293,7 @@ export class CompiledStep {
     forward.push(this.lossStep(logitsAct, y, B, T, loss, logits));
     // Backward: blocks in reverse order of their forward.
     for (let i = backs.length - 1; i >= 0; i--) backward.push(...backs[i]);
-    return { n: B, x, y, forward, backward, loss, logits };
+    return { x, y, forward, backward, loss, logits };
   }
 
   /**
