@@ -394,19 +394,30 @@ export class CompiledStep {
           const outT = a.alloc(C * B);
           forward.push(
             a.transpose(kernel.p, wT, inW, C),
-            a.gemm(wT, transposed(src.off, B, inW), outT, C, inW, B),
+            a.gemm({ a: wT, b: transposed(src.off, B, inW), c: outT, m: C, k: inW, n: B }),
             a.transpose(outT, out, C, B),
             () => biasActJs(a.view(), out, bias.p, B, C, relu(l)),
           );
         } else {
-          forward.push(a.gemmBias(src.off, kernel.p, bias.p, out, B, inW, C, relu(l)));
+          forward.push(
+            a.gemmBias({
+              a: src.off,
+              b: kernel.p,
+              c: out,
+              m: B,
+              k: inW,
+              n: C,
+              bias: bias.p,
+              relu: relu(l),
+            }),
+          );
         }
         const srcT = transposed(src.off, B, inW);
-        const gemmW = a.gemm(srcT, d, kernel.g, inW, B, C);
+        const gemmW = a.gemm({ a: srcT, b: d, c: kernel.g, m: inW, k: B, n: C });
         let dx: Step[] = [];
         if (src.d >= 0) {
           const wT = a.alloc(C * inW);
-          const prod = a.gemm(d, wT, src.d, B, C, inW);
+          const prod = a.gemm({ a: d, b: wT, c: src.d, m: B, k: C, n: inW });
           dx = [a.transpose(kernel.p, wT, inW, C), prod];
         }
         // Backward in reverse: this layer's steps go in front of the later layers'.
@@ -436,11 +447,29 @@ export class CompiledStep {
         const wg = kernel.p + g * inW * width;
         const og = out + g * B * width;
         const dg = d + g * B * width;
-        fw.push(a.gemmBias(xg, wg, bias.p + g * width, og, B, inW, width, relu(l)));
-        const gemmW = a.gemm(inT, dg, kernel.g + g * inW * width, inW, B, width);
+        fw.push(
+          a.gemmBias({
+            a: xg,
+            b: wg,
+            c: og,
+            m: B,
+            k: inW,
+            n: width,
+            bias: bias.p + g * width,
+            relu: relu(l),
+          }),
+        );
+        const gemmW = a.gemm({
+          a: inT,
+          b: dg,
+          c: kernel.g + g * inW * width,
+          m: inW,
+          k: B,
+          n: width,
+        });
         bw.push(a.transpose(xg, inT, B, inW), gemmW);
         if (inp.d >= 0) {
-          const prod = a.gemm(dg, wT, inp.d + g * B * inW, B, width, inW);
+          const prod = a.gemm({ a: dg, b: wT, c: inp.d + g * B * inW, m: B, k: width, n: inW });
           bw.push(a.transpose(wg, wT, inW, width), prod);
         }
       }

@@ -12,6 +12,22 @@
  */
 
 /** C[m, n] = A[m, k] · B[k, n], row-major, on arena offsets (in floats); C is overwritten. */
+export interface Product {
+  a: number;
+  b: number;
+  c: number;
+  m: number;
+  k: number;
+  n: number;
+}
+
+/** C[m, n] = act(A[m, k] · B[k, n] + bias[n]), act = ReLU when `relu`, else identity. */
+export interface BiasedProduct extends Product {
+  bias: number;
+  relu: boolean;
+}
+
+/** A prepared product (see Arena.gemm): runs it on the arena's current values. */
 export type Gemm = () => void;
 
 /**
@@ -51,21 +67,10 @@ export interface Arena {
   view(): Float32Array;
   /** n floats, zero-filled; returns the offset in floats. Only while compiling. */
   alloc(n: number): number;
-  /** A prepared product on fixed offsets and sizes (see Gemm). */
-  gemm(a: number, b: number, c: number, m: number, k: number, n: number): Gemm;
-  /**
-   * A prepared product with bias and optional ReLU: C[m, n] = act(A[m, k] · B[k, n] + bias[n]).
-   */
-  gemmBias(
-    a: number,
-    b: number,
-    bias: number,
-    c: number,
-    m: number,
-    k: number,
-    n: number,
-    relu: boolean,
-  ): Gemm;
+  /** A prepared product on fixed offsets and sizes. */
+  gemm(p: Product): Gemm;
+  /** A prepared product with bias and optional ReLU. */
+  gemmBias(p: BiasedProduct): Gemm;
   /** A prepared transpose: dst [cols, rows] = src [rows, cols]ᵀ. */
   transpose(src: number, dst: number, rows: number, cols: number): () => void;
   /** A prepared Adam update over n floats at p, g, m, v with decay rates b1, b2. */
@@ -125,14 +130,10 @@ export function biasActJs(
   }
 }
 
-/** C = act(A·B + bias) in plain JavaScript (gemmJs, then biasActJs). */
-export function gemmBiasJs(
-  f: Float32Array,
-  p: { a: number; b: number; bias: number; c: number; m: number; k: number; n: number },
-  relu: boolean,
-): void {
+/** A product, with its bias and ReLU when it has them, in plain JavaScript. */
+export function productJs(f: Float32Array, p: Product | BiasedProduct): void {
   gemmJs(f, p.a, p.b, p.c, p.m, p.k, p.n);
-  biasActJs(f, p.c, p.bias, p.m, p.n, relu);
+  if ('bias' in p) biasActJs(f, p.c, p.bias, p.m, p.n, p.relu);
 }
 
 /** dst [cols, rows] = src [rows, cols]ᵀ in plain JavaScript. */
@@ -176,22 +177,12 @@ export class JsArena implements Arena {
     return off;
   }
 
-  gemm(a: number, b: number, c: number, m: number, k: number, n: number): Gemm {
-    return () => gemmJs(this.data, a, b, c, m, k, n);
+  gemm(p: Product): Gemm {
+    return () => productJs(this.data, p);
   }
 
-  gemmBias(
-    a: number,
-    b: number,
-    bias: number,
-    c: number,
-    m: number,
-    k: number,
-    n: number,
-    relu: boolean,
-  ): Gemm {
-    const at = { a, b, bias, c, m, k, n };
-    return () => gemmBiasJs(this.data, at, relu);
+  gemmBias(p: BiasedProduct): Gemm {
+    return () => productJs(this.data, p);
   }
 
   transpose(src: number, dst: number, rows: number, cols: number): () => void {
@@ -340,71 +331,66 @@ export class WasmArena implements Arena {
     return id;
   }
 
-  gemm(a: number, b: number, c: number, m: number, k: number, n: number): Gemm {
-    if (m * k * n < XNN_MIN_MACS) return () => gemmJs(this.w.HEAPF32, a, b, c, m, k, n);
+  /**
+   * Ids and rank-3 shapes [1, m, k] · [1, k, n] of an XNNPACK product, or null when it is small
+   * enough to run in JavaScript (see XNN_MIN_MACS).
+   */
+  private prepare(p: Product): { a: number; b: number; c: number; shapes: number } | null {
+    if (p.m * p.k * p.n < XNN_MIN_MACS) return null;
+    const shapes = this.w._malloc(32) >>> 0;
+    this.ptrs.push(shapes);
+    this.w.HEAP32.set([1, p.m, p.k, 1, p.k, p.n], shapes >>> 2);
+    return {
+      a: this.register(p.a, p.m * p.k),
+      b: this.register(p.b, p.k * p.n),
+      c: this.register(p.c, p.m * p.n),
+      shapes,
+    };
+  }
+
+  /** Drops XNNPACK's packed copy of a buffer that changed in place (see the class comment). */
+  private renew(id: number, off: number, size: number): void {
+    this.w._dispose_data(id);
+    this.w._register_tensor(id, size, off * 4);
+  }
+
+  gemm(p: Product): Gemm {
     const w = this.w;
-    const aId = this.register(a, m * k);
-    const bId = this.register(b, k * n);
-    const cId = this.register(c, m * n);
-    const shapePtr = w._malloc(32) >>> 0;
-    this.ptrs.push(shapePtr);
-    w.HEAP32.set([1, m, k, 1, k, n], shapePtr >>> 2);
-    const bPtr = b * 4;
-    const size = k * n;
+    const ids = this.prepare(p);
+    if (!ids) return () => productJs(w.HEAPF32, p);
     return () => {
-      w._dispose_data(bId);
-      w._register_tensor(bId, size, bPtr);
-      w._BatchMatMul(aId, shapePtr, 3, bId, shapePtr + 12, 3, 0, 0, cId);
+      this.renew(ids.b, p.b, p.k * p.n);
+      w._BatchMatMul(ids.a, ids.shapes, 3, ids.b, ids.shapes + 12, 3, 0, 0, ids.c);
     };
   }
 
   /**
    * XNNPACK's fused product (bias and ReLU in the same pass). The bias is packed with the weights
-   * and cached by its id too, so both ids are renewed before each call (see the class comment).
+   * and cached by its id too, so both are renewed before each call.
    */
-  gemmBias(
-    a: number,
-    b: number,
-    bias: number,
-    c: number,
-    m: number,
-    k: number,
-    n: number,
-    relu: boolean,
-  ): Gemm {
+  gemmBias(p: BiasedProduct): Gemm {
     const w = this.w;
-    if (m * k * n < XNN_MIN_MACS) {
-      const at = { a, b, bias, c, m, k, n };
-      return () => gemmBiasJs(w.HEAPF32, at, relu);
-    }
-    const aId = this.register(a, m * k);
-    const bId = this.register(b, k * n);
-    const biasId = this.register(bias, n);
-    const cId = this.register(c, m * n);
-    const shapePtr = w._malloc(32) >>> 0;
-    this.ptrs.push(shapePtr);
-    w.HEAP32.set([1, m, k, 1, k, n], shapePtr >>> 2);
-    const RELU = 1;
-    const LINEAR = 0;
+    const ids = this.prepare(p);
+    if (!ids) return () => productJs(w.HEAPF32, p);
+    const biasId = this.register(p.bias, p.n);
+    const act = p.relu ? 1 : 0; // tfjs-wasm's FusableActivation: 1 = relu, 0 = linear
     return () => {
-      w._dispose_data(bId);
-      w._register_tensor(bId, k * n, b * 4);
-      w._dispose_data(biasId);
-      w._register_tensor(biasId, n, bias * 4);
+      this.renew(ids.b, p.b, p.k * p.n);
+      this.renew(biasId, p.bias, p.n);
       w.__FusedMatMul(
-        aId,
-        shapePtr,
+        ids.a,
+        ids.shapes,
         3,
-        bId,
-        shapePtr + 12,
+        ids.b,
+        ids.shapes + 12,
         3,
         0,
         0,
-        relu ? RELU : LINEAR,
+        act,
         biasId,
         0,
         0,
-        cId,
+        ids.c,
       );
     };
   }
